@@ -1,0 +1,257 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  App,
+  type CustomRoute,
+  HTTPReceiver,
+  LogLevel,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import { type Clock, systemClock } from './clock';
+import type { Config, Env } from './config';
+import type { Db } from './db';
+import type { Deps } from './deps';
+import type { Feature } from './feature';
+import { features as defaultFeatures } from './features';
+import { createGitHub, type GitHubOptions } from './github';
+import { sendJson, sendText } from './http';
+import { JobRunner } from './jobs/runner';
+import { boltLogger, createLogger, type Logger } from './log';
+import { createMetrics, type Metrics } from './metrics';
+import { Directory } from './slack/directory';
+import { type OutboundOptions, OutboundQueue } from './slack/outbound';
+import { Outbox } from './slack/outbox';
+
+export interface RelbotOptions {
+  env: Env;
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  log?: Logger;
+  metrics?: Metrics;
+  features?: Feature[];
+  /** Extra Web API client options (tests shorten retries). */
+  slackClientOptions?: Partial<WebClientOptions>;
+  github?: Partial<Omit<GitHubOptions, 'log' | 'metrics'>>;
+  outbound?: OutboundOptions;
+  /** Extra HTTP routes (the local sandbox page). */
+  routes?: CustomRoute[];
+  /** Start the node-cron triggers (off in tests, which call jobs.runAll() after moving the clock). */
+  cron?: boolean;
+}
+
+export interface Relbot {
+  app: App;
+  deps: Deps;
+  jobs: JobRunner;
+  mode: 'http' | 'socket';
+  /** Starts listening; returns the HTTP port (for Socket Mode, the port of /healthz and /metrics). */
+  start(port?: number): Promise<number>;
+  /** Stops cron, stops receiving, waits for in-flight work and queued messages, closes the database. */
+  stop(): Promise<void>;
+}
+
+export function createRelbot(opts: RelbotOptions): Relbot {
+  const { env, config, db } = opts;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger();
+  const metrics = opts.metrics ?? createMetrics();
+  const features = opts.features ?? defaultFeatures;
+  if (!env.slackBotToken) throw new Error('SLACK_BOT_TOKEN is required');
+  const mode: Relbot['mode'] = env.slackAppToken ? 'socket' : 'http';
+  if (mode === 'http' && !env.slackSigningSecret)
+    throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
+
+  // Counted fetch: every Slack Web API call and response_url post shows in /metrics.
+  const countedFetch: typeof fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = url.startsWith(env.slackApiUrl)
+      ? url.slice(env.slackApiUrl.length).split('?')[0] || 'unknown'
+      : 'response_url';
+    try {
+      const res = await fetch(input, init);
+      metrics.slackCalls.inc({ method, outcome: res.status === 200 ? 'ok' : String(res.status) });
+      return res;
+    } catch (err) {
+      metrics.slackCalls.inc({ method, outcome: 'network_error' });
+      throw err;
+    }
+  };
+  const clientOptions: WebClientOptions = {
+    slackApiUrl: env.slackApiUrl,
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    fetch: countedFetch,
+    ...opts.slackClientOptions,
+  };
+
+  const deps = {} as Deps;
+  const routes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        try {
+          db.prepare('SELECT 1').get();
+          sendJson(res, 200, { ok: true, mode, now: clock.now().toISO() });
+        } catch (err) {
+          sendJson(res, 503, { ok: false, error: `database: ${(err as Error).message}` });
+        }
+      },
+    },
+    {
+      path: '/metrics',
+      method: ['GET'],
+      handler: (_req, res) => {
+        metrics.registry
+          .metrics()
+          .then((text) => sendText(res, 200, text, metrics.registry.contentType))
+          .catch((err) => sendText(res, 500, String(err)));
+      },
+    },
+    ...features.flatMap((f) => f.routes?.(deps) ?? []),
+    ...(opts.routes ?? []),
+  ];
+
+  const logger = boltLogger(log);
+  let receiver: Receiver;
+  let httpReceiver: HTTPReceiver | undefined;
+  let socketReceiver: SocketModeReceiver | undefined;
+  if (mode === 'socket') {
+    socketReceiver = new SocketModeReceiver({
+      appToken: env.slackAppToken!,
+      logger,
+      installerOptions: { clientOptions: { ...clientOptions, retryConfig: { retries: 2, factor: 1.5 } } },
+    });
+    receiver = socketReceiver;
+  } else {
+    httpReceiver = new HTTPReceiver({
+      signingSecret: env.slackSigningSecret!,
+      endpoints: '/slack/events',
+      logger,
+      customRoutes: routes,
+      processBeforeResponse: false,
+    });
+    receiver = httpReceiver;
+  }
+
+  const app = new App({
+    token: env.slackBotToken,
+    receiver,
+    logger,
+    logLevel: LogLevel.INFO,
+    clientOptions,
+    // The bot's identity comes from auth.test at start; retries keep start-up robust.
+    deferInitialization: false,
+    extendedErrorHandler: true,
+  });
+
+  const outbound = new OutboundQueue(app.client, log, metrics, opts.outbound);
+  Object.assign(deps, {
+    config,
+    env,
+    db,
+    clock,
+    log,
+    metrics,
+    slack: app.client,
+    outbound,
+    outbox: new Outbox(db, outbound, app.client, clock, log),
+    directory: new Directory(app.client, clock, config.people),
+    github: createGitHub({
+      baseUrl: env.githubApiUrl,
+      token: env.githubToken,
+      app: env.githubApp,
+      log,
+      metrics,
+      ...opts.github,
+    }),
+    dryRun: env.dryRun || config.github.dryRun,
+  } satisfies Deps);
+
+  // In-flight work: every listener runs inside this middleware, so shutdown can wait for it.
+  const inflight = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const p = next();
+    inflight.add(p);
+    try {
+      await p;
+    } finally {
+      inflight.delete(p);
+    }
+  });
+  app.error(async (e) => {
+    const { error, body } = e as unknown as { error?: Error; body?: { type?: string } };
+    log.error({ err: error ?? e, type: body?.type }, 'unhandled error in a Slack listener');
+  });
+
+  for (const f of features) f.register(app, deps);
+  const jobs = new JobRunner(
+    deps,
+    features.flatMap((f) => f.jobs?.(deps) ?? []),
+  );
+
+  let started = false;
+  let routeServer: Server | undefined;
+  return {
+    app,
+    deps,
+    jobs,
+    mode,
+    async start(port = env.port) {
+      let actualPort = port;
+      if (mode === 'socket') {
+        await app.start();
+        // Socket Mode has no inbound Slack traffic; /healthz, /metrics and feature routes get their own server.
+        routeServer = createServer(routeHandler(routes));
+        await new Promise<void>((r) => routeServer!.listen(port, r));
+        const addr = routeServer.address();
+        actualPort = addr && typeof addr === 'object' ? addr.port : port;
+      } else {
+        const server = (await app.start(port)) as Server;
+        const addr = server.address();
+        actualPort = addr && typeof addr === 'object' ? addr.port : port;
+      }
+      started = true;
+      if (opts.cron ?? true) jobs.start();
+      log.info({ mode, port: actualPort }, 'relbot started');
+      return actualPort;
+    },
+    async stop() {
+      await jobs.stop();
+      if (started) {
+        if (socketReceiver) await socketReceiver.client.disconnect().catch(() => {});
+        await app.stop().catch((err) => log.warn({ err }, 'error while stopping the receiver'));
+        if (routeServer) {
+          routeServer.closeAllConnections();
+          await new Promise((r) => routeServer!.close(r));
+        }
+      }
+      const deadline = Date.now() + 10_000;
+      while (inflight.size > 0 && Date.now() < deadline)
+        await Promise.race([...inflight, new Promise((r) => setTimeout(r, 100))]);
+      await outbound.drain();
+      if (db.open) db.close();
+      log.info('relbot stopped');
+    },
+  };
+}
+
+/** A minimal router over Bolt-style custom routes, for Socket Mode. */
+function routeHandler(routes: CustomRoute[]) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const route = routes.find(
+      (r) =>
+        r.path === path &&
+        (Array.isArray(r.method) ? r.method : [r.method]).map((m) => m.toUpperCase()).includes(method),
+    );
+    if (!route) return sendText(res, 404, 'not found');
+    Promise.resolve(route.handler(Object.assign(req, { params: {} }), res)).catch((err) =>
+      sendText(res, 500, String(err)),
+    );
+  };
+}

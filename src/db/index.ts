@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations as allMigrations, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+/** Opens the SQLite file with WAL, a busy timeout and foreign keys, then applies pending migrations. */
+export function openDb(path: string, opts: { migrations?: Migration[] } = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db, opts.migrations ?? allMigrations);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/**
+ * Applies the migrations newer than the recorded version, each in its own transaction together with
+ * its version row: a migration that throws leaves the database exactly as it was before it.
+ */
+export function migrate(db: Db, migrations: Migration[]): number[] {
+  const versions = migrations.map((m) => m.version);
+  versions.forEach((v, i) => {
+    if (v !== i + 1)
+      throw new Error(`migrations must be numbered 1..n without gaps (found ${v} at position ${i + 1})`);
+  });
+  const current = schemaVersion(db);
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.up);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,1 @@
+export { type Migration, migrations } from './migrations/index';

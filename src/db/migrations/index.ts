@@ -1,0 +1,20 @@
+import { m001_core } from './001_core';
+import { m002_schedule } from './002_schedule';
+import { m003_cherrypicks } from './003_cherrypicks';
+import { m004_blockers } from './004_blockers';
+import { m005_shadows } from './005_shadows';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** SQL run inside one transaction. Forward only: never edit a migration that has shipped. */
+  up: string;
+}
+
+export const migrations: Migration[] = [
+  m001_core,
+  m002_schedule,
+  m003_cherrypicks,
+  m004_blockers,
+  m005_shadows,
+];

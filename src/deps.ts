@@ -1,0 +1,38 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from './clock';
+import type { Config, Env } from './config';
+import type { Db } from './db';
+import type { GitHub } from './github';
+import type { Logger } from './log';
+import type { Metrics } from './metrics';
+import type { Directory } from './slack/directory';
+import type { OutboundQueue } from './slack/outbound';
+import type { Outbox } from './slack/outbox';
+
+/** Everything a feature needs, built once in the composition root (app.ts) and passed down. */
+export interface Deps {
+  config: Config;
+  env: Env;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  /** Slack Web API client (Bolt's), pointed at SLACK_API_URL. */
+  slack: WebClient;
+  /** Bounded, rate-limited queue for messages relbot sends on its own. */
+  outbound: OutboundQueue;
+  /** Exactly-once posts keyed in SQLite. */
+  outbox: Outbox;
+  directory: Directory;
+  github: GitHub;
+  /** Dry run: GitHub writes are logged, not made. */
+  dryRun: boolean;
+}
+
+/** The channel a feature posts to. */
+export function channelFor(
+  config: Config,
+  feature: 'reminders' | 'cherrypicks' | 'blockers' | 'shadows',
+): string {
+  return config.channels[feature] ?? config.channels.default;
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { createRelbot } from './app';
+import { ConfigError, loadConfigFile, loadEnv, missingSlackCredentials } from './config';
+import { openDb } from './db';
+import { createLogger } from './log';
+
+/** Entrypoint: env + relbot.yaml -> store -> app -> jobs. SIGTERM drains and closes. */
+async function main(): Promise<void> {
+  const log = createLogger();
+  let env: ReturnType<typeof loadEnv>;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    return fail(log, err);
+  }
+  const missing = missingSlackCredentials(env);
+  if (missing.length) {
+    log.fatal({ missing }, `missing Slack credentials: ${missing.join(', ')}`);
+    process.stderr.write(`relbot: missing Slack credentials: ${missing.join(', ')}\n`);
+    process.exit(1);
+  }
+  let relbot: ReturnType<typeof createRelbot>;
+  try {
+    const config = loadConfigFile(resolve(env.configPath));
+    const db = openDb(resolve(env.dbPath));
+    relbot = createRelbot({ env, config, db, log });
+    await relbot.start();
+  } catch (err) {
+    return fail(log, err);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    relbot
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function fail(log: ReturnType<typeof createLogger>, err: unknown): never {
+  const msg = err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err);
+  log.fatal({ err }, 'relbot cannot start');
+  process.stderr.write(`relbot: ${msg}\n`);
+  process.exit(1);
+}
+
+void main();

@@ -1,0 +1,4 @@
+import { z } from 'zod';
+
+/** relbot.yaml `schedule:` block. */
+export const scheduleConfig = z.object({}).strict().default({});

@@ -1,0 +1,192 @@
+import type { App, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { Deps } from '../deps';
+import { MAX_COMMAND_TEXT, tokenize } from './args';
+import { escapeEntities } from './escape';
+
+/**
+ * Slash commands are declared, not hand-wired: a command is a list of subcommands, each with its
+ * usage line and handler side by side, so `help` is generated from the code that runs and cannot
+ * drift. The framework acks within Slack's 3 s: a handler that answers quickly is answered in the
+ * ack itself; a slower one is acked with a short "working" note and answered through response_url.
+ */
+
+export interface Reply {
+  text: string;
+  blocks?: unknown[];
+  /** 'ephemeral' (default) or 'in_channel'. */
+  response_type?: 'ephemeral' | 'in_channel';
+}
+
+export interface CommandContext {
+  user: string;
+  channel: string;
+  /** The words after the subcommand. */
+  args: string[];
+  /** The raw text after the subcommand word. */
+  rest: string;
+  triggerId: string;
+  command: SlashCommand;
+  deps: Deps;
+}
+
+export interface Subcommand {
+  /** First word, e.g. 'sync'. '' is the default when the text is empty (besides help). */
+  name: string;
+  /** Usage after the command, e.g. 'sync' or '<PR URL | owner/repo#N>'. */
+  usage: string;
+  summary: string;
+  /** Matches a first word that is not a fixed name, e.g. a version like 1.37 or a PR URL. */
+  matches?: (word: string) => boolean;
+  run(ctx: CommandContext): Promise<Reply | undefined>;
+}
+
+export interface CommandSpec {
+  command: string;
+  summary: string;
+  subcommands: Subcommand[];
+}
+
+/** Thrown by handlers for problems the user can fix; shown as an ephemeral error with a hint. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function usageText(spec: CommandSpec): string {
+  const lines = spec.subcommands.map(
+    (s) => `• \`${spec.command}${s.usage ? ` ${s.usage}` : ''}\` — ${s.summary}`,
+  );
+  return `*${spec.command}* — ${spec.summary}\n${lines.join('\n')}\n• \`${spec.command} help\` — this help`;
+}
+
+export function usageReply(spec: CommandSpec): Reply {
+  const text = usageText(spec);
+  return { response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+export function errorReply(message: string, spec?: CommandSpec, hint?: string): Reply {
+  const text = `:warning: ${message}${hint ? `\n${hint}` : ''}`;
+  const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }];
+  if (spec)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: usageText(spec).slice(0, 3000) }] });
+  return { response_type: 'ephemeral', text, blocks };
+}
+
+/** How long a handler may take before the ack goes out without its answer. */
+const INLINE_BUDGET_MS = 2000;
+
+export function findSubcommand(
+  spec: CommandSpec,
+  text: string,
+): { sub?: Subcommand; word: string; rest: string } {
+  const trimmed = text.trim();
+  const word = trimmed.split(/\s+/, 1)[0] ?? '';
+  const rest = trimmed.slice(word.length).trim();
+  const lower = word.toLowerCase();
+  const sub =
+    spec.subcommands.find((s) => s.name !== '' && s.name === lower) ??
+    spec.subcommands.find((s) => s.matches?.(word)) ??
+    (word === '' ? spec.subcommands.find((s) => s.name === '') : undefined);
+  return { sub, word, rest };
+}
+
+export function registerCommand(app: App, deps: Deps, spec: CommandSpec): void {
+  app.command(spec.command, async ({ command, ack, respond }) => {
+    const started = process.hrtime.bigint();
+    const timer = () =>
+      deps.metrics.commandSeconds.observe(
+        { command: spec.command },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    const count = (outcome: string) => deps.metrics.commands.inc({ command: spec.command, outcome });
+    const text = command.text ?? '';
+    if (text.length > MAX_COMMAND_TEXT) {
+      count('bad_input');
+      await ack(
+        errorReply(
+          `That text is too long (${text.length} characters; relbot reads at most ${MAX_COMMAND_TEXT}).`,
+          spec,
+        ) as RespondArguments,
+      );
+      return timer();
+    }
+    const { sub, word, rest } = findSubcommand(spec, text);
+    if (word.toLowerCase() === 'help' || (!sub && word === '')) {
+      count('help');
+      await ack(usageReply(spec) as RespondArguments);
+      return timer();
+    }
+    if (!sub) {
+      count('unknown');
+      const shown = escapeEntities([...word].slice(0, 40).join(''));
+      await ack(errorReply(`\`${shown}\` is not a ${spec.command} subcommand.`, spec) as RespondArguments);
+      return timer();
+    }
+    const ctx: CommandContext = {
+      user: command.user_id,
+      channel: command.channel_id,
+      args: tokenize(sub.name === '' || (sub.matches && sub.name !== word.toLowerCase()) ? text : rest),
+      rest: sub.name === '' || (sub.matches && sub.name !== word.toLowerCase()) ? text.trim() : rest,
+      triggerId: command.trigger_id,
+      command,
+      deps,
+    };
+    const work = runHandler(sub, ctx, spec, deps);
+    let inline = true;
+    const early = await Promise.race([
+      work,
+      new Promise<'late'>((r) => setTimeout(() => r('late'), INLINE_BUDGET_MS).unref?.()),
+    ]);
+    if (early !== 'late') {
+      await ack(early ? (wire(early) as RespondArguments) : undefined);
+      count(early?.isError ? 'error' : 'ok');
+      return timer();
+    }
+    inline = false;
+    await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
+    timer();
+    const late = await work;
+    count(late?.isError ? 'error' : 'ok');
+    if (late && !inline) {
+      try {
+        await respond({ ...(wire(late) as RespondArguments), replace_original: false });
+      } catch (err) {
+        deps.log.error({ err, command: spec.command }, 'could not deliver a late command answer');
+      }
+    }
+  });
+}
+
+/** The reply as Slack receives it (internal flags removed). */
+function wire(reply: Reply & { isError?: boolean }): Reply {
+  const { isError: _e, ...rest } = reply;
+  return rest;
+}
+
+async function runHandler(
+  sub: Subcommand,
+  ctx: CommandContext,
+  spec: CommandSpec,
+  deps: Deps,
+): Promise<(Reply & { isError?: boolean }) | undefined> {
+  try {
+    return await sub.run(ctx);
+  } catch (err) {
+    if (err instanceof UserError)
+      return {
+        ...errorReply(err.message, undefined, err.hint ?? `See \`${spec.command} help\`.`),
+        isError: true,
+      };
+    deps.log.error({ err, command: spec.command, sub: sub.name }, 'command failed');
+    return {
+      ...errorReply(
+        `Sorry, \`${spec.command} ${sub.name}\` failed: ${escapeEntities(String((err as Error).message ?? err)).slice(0, 300)}. The error is logged; try again in a minute.`,
+      ),
+      isError: true,
+    };
+  }
+}
