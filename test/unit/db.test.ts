@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate, openDb, schemaVersion } from '../../src/db';
+import { migrations } from '../../src/db/migrations';
+
+describe('store and migrations', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'relbot-db-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const schema = (db: Database.Database) =>
+    db
+      .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all();
+
+  it('migrates an empty file to the latest version with WAL, busy timeout and foreign keys', () => {
+    const db = openDb(join(dir, 'a', 'relbot.db'));
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    const names = (
+      db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as {
+        version: number;
+      }[]
+    ).map((r) => r.version);
+    expect(names).toEqual(migrations.map((m) => m.version));
+    db.close();
+  });
+
+  it('re-running on an up-to-date database changes nothing', () => {
+    const path = join(dir, 'relbot.db');
+    const db = openDb(path);
+    const before = schema(db);
+    const rows = db.prepare('SELECT * FROM schema_migrations').all();
+    expect(migrate(db, migrations)).toEqual([]);
+    db.close();
+    const again = openDb(path);
+    expect(schema(again)).toEqual(before);
+    expect(again.prepare('SELECT * FROM schema_migrations').all()).toEqual(rows);
+    again.close();
+  });
+
+  it('a failing migration leaves the database as it was', () => {
+    const path = join(dir, 'relbot.db');
+    const db = openDb(path);
+    const before = schema(db);
+    const broken = [
+      ...migrations,
+      {
+        version: migrations.length + 1,
+        name: 'broken',
+        up: 'CREATE TABLE half_done (id INTEGER); INSERT INTO nope VALUES (1);',
+      },
+    ];
+    expect(() => migrate(db, broken)).toThrow(/no such table: nope/);
+    expect(schema(db)).toEqual(before);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    db.close();
+  });
+
+  it('refuses gaps in migration numbers', () => {
+    const db = new Database(':memory:');
+    expect(() => migrate(db, [{ version: 2, name: 'x', up: 'SELECT 1' }])).toThrow(/numbered 1..n/);
+    db.close();
+  });
+});
