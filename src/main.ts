@@ -15,6 +15,11 @@ async function main(): Promise<void> {
   }
   const missing = missingSlackCredentials(env);
   if (missing.length) {
+    if (!env.requireCredentials) {
+      // A developer's machine without a Slack workspace: the local sandbox.
+      const { runSandbox } = await import('./sandbox/run.js');
+      return runSandbox(log);
+    }
     log.fatal({ missing }, `missing Slack credentials: ${missing.join(', ')}`);
     process.stderr.write(`relbot: missing Slack credentials: ${missing.join(', ')}\n`);
     process.exit(1);

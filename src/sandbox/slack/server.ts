@@ -133,6 +133,29 @@ export class SlackEmulator {
     this.faults = [];
   }
 
+  /**
+   * Shows a slash command's ack body the way Slack does: as an ephemeral message to the user, or
+   * in the channel for `response_type: in_channel`. (The sandbox page calls this; Slack does it itself.)
+   */
+  recordAck(
+    channel: string,
+    user: string,
+    body: { text?: string; blocks?: unknown[]; response_type?: string },
+  ): void {
+    if (!body || (body.text === undefined && body.blocks === undefined)) return;
+    this.messages.push({
+      channel,
+      ts: this.nextTs(),
+      text: body.text,
+      blocks: body.blocks,
+      user: BOT_USER,
+      edits: 0,
+      ephemeralTo: body.response_type === 'in_channel' ? undefined : user,
+      viaResponseUrl: true,
+    });
+    this.changed();
+  }
+
   /** Channel messages (not ephemeral), optionally of one channel. */
   channelMessages(channel?: string): SlackMessage[] {
     return this.messages.filter((m) => !m.ephemeralTo && (!channel || m.channel === channel));

@@ -1,0 +1,157 @@
+import type { CustomRoute } from '@slack/bolt';
+import { Duration } from 'luxon';
+import type { ManualClock } from '../clock';
+import { readBody, sendJson, sendText } from '../http';
+import type { GitHubEmulator } from './github/server';
+import { sandboxPage } from './page';
+import type { SlackDriver } from './slack/driver';
+import type { SlackEmulator } from './slack/server';
+
+/**
+ * The local sandbox's web page and its small JSON API. Every action the page takes becomes a
+ * correctly signed Slack request to relbot's own /slack/events (through SlackDriver), and relbot's
+ * answers come back through the emulated Web API and response_url: the same path as production.
+ */
+export interface SandboxContext {
+  slack: SlackEmulator;
+  github: GitHubEmulator;
+  clock: ManualClock;
+  /** Set once relbot listens (the driver needs its URL). */
+  driver?: SlackDriver;
+  channel: string;
+  runJobs(): Promise<void>;
+  personas: Array<{ id: string; name: string; role: string }>;
+}
+
+export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
+  const closedViews = new Set<string>();
+  const json = (handler: (body: Record<string, unknown>) => Promise<unknown>): CustomRoute['handler'] => {
+    return (req, res) => {
+      readBody(req, 200_000)
+        .then((raw) => handler(raw ? (JSON.parse(raw) as Record<string, unknown>) : {}))
+        .then((out) => sendJson(res, 200, out))
+        .catch((err) => sendJson(res, 400, { error: String((err as Error).message ?? err) }));
+    };
+  };
+  const driver = () => {
+    if (!ctx.driver) throw new Error('relbot is still starting');
+    return ctx.driver;
+  };
+  const person = (id: unknown) => {
+    const p = ctx.personas.find((x) => x.id === id);
+    if (!p) throw new Error('pick who you are first');
+    return p.id;
+  };
+
+  return [
+    {
+      path: '/',
+      method: ['GET'],
+      handler: (_req, res) => sendText(res, 200, sandboxPage(), 'text/html; charset=utf-8'),
+    },
+    {
+      path: '/sandbox/api/state',
+      method: ['GET'],
+      handler: (req, res) => {
+        const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user') ?? '';
+        const names = Object.fromEntries([...ctx.slack.users.values()].map((u) => [u.id, u.name]));
+        const messages = ctx.slack.messages
+          .filter((m) => m.channel === ctx.channel || m.channel === `D${user.slice(1)}`)
+          .filter((m) => !m.ephemeralTo || m.ephemeralTo === user)
+          .map((m) => ({ ...m, dm: m.channel.startsWith('D') }));
+        const views = [...ctx.slack.views.values()].filter((v) => v.user === user && !closedViews.has(v.id));
+        const github = ctx.github.calls
+          .filter((c) => c.method !== 'GET')
+          .map((c) => ({
+            method: c.method,
+            path: decodeURIComponent(c.path),
+            status: c.status,
+            body: c.body,
+            at: c.at,
+          }));
+        sendJson(res, 200, {
+          now: ctx.clock.now().toISO(),
+          personas: ctx.personas,
+          names,
+          channel: ctx.channel,
+          messages,
+          view: views.at(-1) ?? null,
+          github,
+          githubReads: ctx.github.calls.length - github.length,
+        });
+      },
+    },
+    {
+      path: '/sandbox/api/command',
+      method: ['POST'],
+      handler: json(async (b) => {
+        const user = person(b.user);
+        const text = String(b.text ?? '').trim();
+        const m = /^(\/\w+)\s*([\s\S]*)$/.exec(text);
+        if (!m) throw new Error('type a slash command, e.g. /schedule');
+        const res = await driver().command(user, m[1]!, m[2]!, ctx.channel);
+        if (res.status === 200 && res.body && typeof res.body === 'object')
+          ctx.slack.recordAck(ctx.channel, user, res.body as never);
+        return { status: res.status, body: res.body };
+      }),
+    },
+    {
+      path: '/sandbox/api/click',
+      method: ['POST'],
+      handler: json(async (b) => {
+        const user = person(b.user);
+        const msg = ctx.slack.messages.find((x) => x.ts === b.ts && x.channel === b.channel);
+        if (!msg) throw new Error('that message is gone');
+        const res = await driver().click(
+          user,
+          msg,
+          String(b.actionId),
+          b.value === undefined ? undefined : String(b.value),
+        );
+        return { status: res.status, body: res.body };
+      }),
+    },
+    {
+      path: '/sandbox/api/submit',
+      method: ['POST'],
+      handler: json(async (b) => {
+        const user = person(b.user);
+        const view = ctx.slack.views.get(String(b.viewId));
+        if (!view) throw new Error('that modal is closed');
+        const res = await driver().submitView(
+          user,
+          view,
+          (b.values ?? {}) as Record<string, string | string[]>,
+        );
+        const body = res.body as { response_action?: string; view?: Record<string, unknown> } | '';
+        if (res.status === 200 && body && body.response_action === 'update' && body.view)
+          view.view = body.view;
+        else if (res.status === 200 && (!body || body.response_action !== 'errors')) closedViews.add(view.id);
+        return { status: res.status, body: res.body };
+      }),
+    },
+    {
+      path: '/sandbox/api/close-view',
+      method: ['POST'],
+      handler: json(async (b) => {
+        closedViews.add(String(b.viewId));
+        return { ok: true };
+      }),
+    },
+    {
+      path: '/sandbox/api/clock',
+      method: ['POST'],
+      handler: json(async (b) => {
+        if (typeof b.to === 'string') ctx.clock.set(b.to);
+        else {
+          const d = Duration.fromISO(String(b.advance ?? ''));
+          if (!d.isValid || d.toMillis() <= 0)
+            throw new Error('advance must be an ISO duration such as PT1H or P1D');
+          ctx.clock.advance(d);
+        }
+        await ctx.runJobs();
+        return { now: ctx.clock.now().toISO() };
+      }),
+    },
+  ];
+}

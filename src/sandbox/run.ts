@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { createRelbot } from '../app';
+import { ManualClock } from '../clock';
+import { loadEnv, parseConfig } from '../config';
+import { openDb } from '../db';
+import type { Logger } from '../log';
+import { GitHubEmulator } from './github/server';
+import { type SandboxContext, sandboxRoutes } from './routes';
+import { CHANNEL, people, seedConfig, seedSlack } from './seed';
+import { prepareFeatures } from './seed-all';
+import { SlackDriver } from './slack/driver';
+import { SlackEmulator } from './slack/server';
+
+/** Where the sandbox clock starts: inside the v1.37 cycle, so the real schedule has things ahead. */
+export const SANDBOX_START = '2026-06-08T09:00:00Z';
+
+export interface Sandbox {
+  url: string;
+  ctx: SandboxContext;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local sandbox: emulated Slack and GitHub in-process, seeded from the real SIG Release
+ * fixtures, a SQLite file under ./data/, and relbot itself, unchanged, in HTTP mode against them,
+ * with a web page at / to use it.
+ */
+export async function startSandbox(opts: {
+  port?: number;
+  dbPath?: string;
+  log: Logger;
+  start?: string;
+}): Promise<Sandbox> {
+  const clock = new ManualClock(opts.start ?? SANDBOX_START);
+  const slack = new SlackEmulator(() => clock.now().toMillis());
+  await slack.start();
+  seedSlack(slack);
+  const github = new GitHubEmulator({ now: () => clock.now().toJSDate() });
+  await github.start();
+  const raw = seedConfig();
+  const features = await prepareFeatures({ github, slack, raw, clock });
+  const config = parseConfig(stringify(raw), 'sandbox relbot.yaml');
+  const dbPath = opts.dbPath ?? resolve('data', 'sandbox.db');
+  if (dbPath !== ':memory:') mkdirSync(resolve(dbPath, '..'), { recursive: true });
+  const db = openDb(dbPath);
+  const secret = 'sandbox-signing-secret';
+  const ctx: SandboxContext = {
+    slack,
+    github,
+    clock,
+    channel: CHANNEL,
+    runJobs: async () => relbot.jobs.runAll(),
+    personas: [
+      { id: people.member.id, name: people.member.name, role: 'member' },
+      { id: people.approver.id, name: people.approver.name, role: 'release manager (approver)' },
+      { id: people.docsLead.id, name: people.docsLead.name, role: 'Docs role lead' },
+      { id: people.lead.id, name: people.lead.name, role: 'Release Team Lead (admin)' },
+      { id: people.admin.id, name: people.admin.name, role: 'admin' },
+      { id: people.member2.id, name: people.member2.name, role: 'member (UTC+14)' },
+    ],
+  };
+  const relbot = createRelbot({
+    env: {
+      ...loadEnv({}),
+      slackBotToken: 'xoxb-sandbox',
+      slackSigningSecret: secret,
+      slackApiUrl: slack.apiUrl,
+      githubApiUrl: github.url,
+      githubToken: 'sandbox',
+      dbPath,
+    },
+    config,
+    db,
+    clock,
+    log: opts.log,
+    routes: sandboxRoutes(ctx),
+    cron: false,
+    github: { retries: 1, retryAfterBaseMs: 10 },
+    outbound: { intervalMs: 50 },
+  });
+  const port = await relbot.start(opts.port ?? 3000);
+  const url = `http://127.0.0.1:${port}`;
+  ctx.driver = new SlackDriver({ relbotUrl: url, signingSecret: secret, slack });
+  await features.afterStart?.(relbot);
+  return {
+    url,
+    ctx,
+    async stop() {
+      await relbot.stop();
+      await slack.stop();
+      await github.stop();
+    },
+  };
+}
+
+/** `npm start` without Slack credentials. */
+export async function runSandbox(log: Logger): Promise<void> {
+  const env = loadEnv();
+  // Keep the terminal to the one line with the URL unless LOG_LEVEL asks for more.
+  const quiet = process.env.LOG_LEVEL ? log : log.child({ mode: 'sandbox' }, { level: 'warn' });
+  const sandbox = await startSandbox({
+    port: env.port,
+    log: quiet,
+    dbPath: process.env.RELBOT_DB ? resolve(process.env.RELBOT_DB) : undefined,
+  });
+  process.stdout.write(`relbot sandbox (no Slack credentials set): open ${sandbox.url}/\n`);
+  const stop = () => {
+    sandbox.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
