@@ -20,6 +20,7 @@ import { JobRunner } from './jobs/runner';
 import { boltLogger, createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import { Directory } from './slack/directory';
+import { type InteractionRegistry, recordingApp, unhandledInteractionGuard } from './slack/guard';
 import { type OutboundOptions, OutboundQueue } from './slack/outbound';
 import { Outbox } from './slack/outbox';
 
@@ -37,6 +38,8 @@ export interface RelbotOptions {
   outbound?: OutboundOptions;
   /** Extra HTTP routes (the local sandbox page). */
   routes?: CustomRoute[];
+  /** How long Bolt waits for an ack of a payload it cannot route (HTTP mode). */
+  unhandledRequestTimeoutMillis?: number;
   /** Start the node-cron triggers (off in tests, which call jobs.runAll() after moving the clock). */
   cron?: boolean;
 }
@@ -133,6 +136,24 @@ export function createRelbot(opts: RelbotOptions): Relbot {
       logger,
       customRoutes: routes,
       processBeforeResponse: false,
+      unhandledRequestTimeoutMillis: opts.unhandledRequestTimeoutMillis ?? 3001,
+      // Bolt reads fields of the payload before any listener runs; a signed but malformed payload
+      // (which Slack never sends) makes it throw a TypeError. That is the caller's fault: 400, not 500.
+      processEventErrorHandler: async ({ error, response }) => {
+        if (response.headersSent) return false;
+        const malformed =
+          error instanceof TypeError || (error as { original?: unknown }).original instanceof TypeError;
+        log.warn({ err: error, malformed }, 'could not process a Slack request');
+        response.writeHead(
+          malformed
+            ? 400
+            : (error as { code?: string }).code === 'slack_bolt_authorization_error'
+              ? 401
+              : 500,
+        );
+        response.end();
+        return true;
+      },
     });
     receiver = httpReceiver;
   }
@@ -187,7 +208,11 @@ export function createRelbot(opts: RelbotOptions): Relbot {
     log.error({ err: error ?? e, type: body?.type }, 'unhandled error in a Slack listener');
   });
 
-  for (const f of features) f.register(app, deps);
+  // Answer interactions no feature listens for at once instead of after Bolt's 3 s timeout.
+  const registry: InteractionRegistry = { actions: [], views: [] };
+  app.use(unhandledInteractionGuard(registry, log));
+  const recording = recordingApp(app, registry);
+  for (const f of features) f.register(recording, deps);
   const jobs = new JobRunner(
     deps,
     features.flatMap((f) => f.jobs?.(deps) ?? []),

@@ -98,6 +98,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       github: { retries: 2, retryAfterBaseMs: 5, timeoutMs: 3000 },
       outbound: { intervalMs: 1, sleep: async () => {} },
       cron: false,
+      unhandledRequestTimeoutMillis: 300,
     });
     const port = await relbot.start(0);
     h.relbot = relbot;
