@@ -105,7 +105,7 @@ export function resolveMilestone(deps: Deps, asked?: string): string {
   if (cycle) return normalizeMilestone(cycle.milestone) ?? cycle.milestone;
   throw new UserError(
     'relbot does not know the current milestone: `blockers.milestone` is not set in relbot.yaml and the schedule has no current cycle.',
-    'Name one, e.g. `/blockers v1.37`, or ask an admin to set `blockers.milestone`.',
+    'Name one, e.g. `/blockers v1.37`, or ask an admin to set `blockers.milestone`. See `/blockers help`.',
   );
 }
 
@@ -174,7 +174,7 @@ export async function blockerSummary(
     if (err instanceof MilestoneNotFound)
       throw new UserError(
         err.message,
-        'Check the name (milestones look like `v1.37`), or leave it out for the current one.',
+        'Check the name (milestones look like `v1.37`), or leave it out for the current one. See `/blockers help`.',
       );
     deps.log.warn({ err, milestone: opts.milestone }, 'blockers: GitHub read failed');
     const last = store.latest(opts.milestone);
