@@ -2,24 +2,11 @@ import { ManualClock } from '../../src/clock';
 import { GitHubEmulator } from '../../src/sandbox/github/server';
 import { people } from '../../src/sandbox/seed';
 import { seedBlockers, seedTestgrid } from '../../src/sandbox/seed-blockers';
+import { allText } from '../helpers/blockers-text';
 import { type Harness, startHarness } from '../helpers/harness';
 
 const T0 = '2026-07-06T07:00:00Z';
 
-/** Every string under a `text` key (the shared textOf skips section blocks' text objects). */
-export function allText(body: unknown): string {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object')
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'text' && typeof x === 'string') out.push(x);
-        else walk(x);
-      }
-  };
-  walk(body);
-  return out.join('\n');
-}
 const user = people.member.id;
 
 describe('/blockers over real HTTP against the emulated GitHub', () => {
