@@ -107,10 +107,10 @@ export function itemLine(item: ClassifiedItem, repos: string[]): string {
   return `• ${parts[0]} — ${meta.join(' · ')}`;
 }
 
-function countsLine(summary: Summary): string {
+function countsLine(summary: Summary, sig?: string): string {
   const bySection = summary.sections.filter((s) => s.items.length > 0).map((s) => noun(s.id, s.items.length));
   const stale = summary.sections.reduce((n, s) => n + s.items.filter((i) => i.stale).length, 0);
-  const scope = summary.milestone;
+  const scope = sig ? `${summary.milestone} in sig/${escapeMrkdwn(sig)}` : summary.milestone;
   if (summary.total === 0) return `:white_check_mark: *Nothing blocks ${scope}.* No open item is tracked.`;
   const staleText = stale ? ` · ${plural(stale, 'stale item')}` : '';
   if (summary.blocking === 0)
@@ -196,7 +196,7 @@ export function renderSummary(input: RenderInput): Rendered {
         : `:warning: *GitHub data is unavailable* (${escapeMrkdwn(truncate(input.unavailable.reason, 200))}) and relbot has no earlier data for ${summary.milestone}. This is not an all-clear.`,
     );
   }
-  if (!input.unavailable || input.unavailable.shownFrom) top.push(countsLine(summary));
+  if (!input.unavailable || input.unavailable.shownFrom) top.push(countsLine(summary, sig));
   if (input.goNoGo) top.push(goNoGoLine(input.goNoGo));
   for (const t of chunk(top, LIMITS.sectionText)) push(sectionBlock(t));
 

@@ -1,3 +1,4 @@
+import { measureDigestRequests } from '../../src/blockers/service';
 import { ManualClock } from '../../src/clock';
 import { GitHubEmulator } from '../../src/sandbox/github/server';
 import { CHANNEL } from '../../src/sandbox/seed';
@@ -200,6 +201,17 @@ describe('blocker digest: GitHub cost', () => {
       'relbot_blockers_github_requests_total{trigger="digest",result="not_modified"} 4',
     );
     expect(metrics).toContain('relbot_blockers_digests_total{outcome="posted"} 2');
+
+    // The benchmark's entry point: one digest's reads, counted, nothing posted.
+    const posts = h.slack.callsTo('chat.postMessage').length;
+    expect(await measureDigestRequests(h.relbot.deps, 'v1.37')).toEqual({
+      requests: 4,
+      fresh: 0,
+      notModified: 4,
+      items: 250,
+      blocks: digests(c)[1]!.blocks!.length - 1, // no diff block
+    });
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(posts);
   });
 });
 

@@ -114,6 +114,7 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     for (const n of ['134012', '134101', '133950']) expect(text).not.toContain(`#${n}>`);
     expect(text).toContain('*1 blocker* — 1 blocking issue · 1 failing test/flake · 1 important-soon');
     expect(await ask('sig sig/Node v1.37')).toContain('#134077>');
+    expect(await ask('sig no-such-sig')).toContain('Nothing blocks v1.37 in sig/no-such-sig.');
   });
 
   it('answers a milestone with no blockers honestly', async () => {
