@@ -1,4 +1,112 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { repoName, slackChannelId, timeZone } from '../config-types';
 
-/** relbot.yaml `blockers:` block. */
-export const blockersConfig = z.object({}).strict().default({});
+/** `v1.37` (a leading `v` is added when missing). */
+export const milestoneTitle = z
+  .string()
+  .regex(/^v?\d+\.\d+$/, 'a milestone such as v1.37')
+  .transform((m) => (m.startsWith('v') ? m : `v${m}`));
+
+const cronExpression = z.string().refine(
+  (expr) => {
+    try {
+      CronExpressionParser.parse(expr);
+      return expr.trim().split(/\s+/).length === 5;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'a 5-field cron expression such as "0 9 * * 1-5"' },
+);
+
+const labels = z
+  .object({
+    /** Blocks the release wherever it is (the Release Signal template's first two queries). */
+    blocker: z.string().min(1).default('release-blocker'),
+    /** In the milestone: a release blocker too (community release.md). */
+    criticalUrgent: z.string().min(1).default('priority/critical-urgent'),
+    /** In the milestone: failing tests and flakes, in their own section. */
+    failingTests: z.array(z.string().min(1)).min(1).default(['kind/failing-test', 'kind/flake']),
+    /** In the milestone: the template's second tier. */
+    importantSoon: z.string().min(1).default('priority/important-soon'),
+  })
+  .strict();
+
+const dashboard = z
+  .object({
+    /** Testgrid dashboard name, e.g. sig-release-master-blocking. */
+    name: z.string().regex(/^[\w.-]+$/, 'a testgrid dashboard name such as sig-release-master-blocking'),
+    /** blocking or informing; default from the name's suffix. */
+    kind: z.enum(['blocking', 'informing']).optional(),
+    /** Summary JSON URL; default `<testgrid.baseUrl>/<name>/summary`. */
+    url: z.string().url().optional(),
+  })
+  .strict();
+
+export const blockersConfig = z
+  .object({
+    /** The milestone `/blockers` and the digest report on; default: the schedule feature's current cycle. */
+    milestone: milestoneTitle.optional(),
+    /** Repositories searched; default: `github.repos`. */
+    repos: z.array(repoName).min(1).optional(),
+    labels: labels.default({
+      blocker: 'release-blocker',
+      criticalUrgent: 'priority/critical-urgent',
+      failingTests: ['kind/failing-test', 'kind/flake'],
+      importantSoon: 'priority/important-soon',
+    }),
+    /** An item with no update for this many days is marked stale. */
+    staleAfterDays: z.number().int().min(1).max(365).default(3),
+    digest: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** When the digest is due (5-field cron, in `timezone`); default weekdays 09:00. */
+        schedule: cronExpression.default('0 9 * * 1-5'),
+        timezone: timeZone.default('UTC'),
+        /** Channel; default `channels.blockers`, then `channels.default`. */
+        channel: slackChannelId.optional(),
+        /** While GitHub fails, retry this long after the slot before posting an "unavailable" digest. */
+        retryMinutes: z.number().int().min(0).max(1440).default(60),
+        /** A slot missed by more than this (relbot was down) is skipped, not posted late. */
+        maxLateMinutes: z.number().int().min(1).max(1440).default(240),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        schedule: '0 9 * * 1-5',
+        timezone: 'UTC',
+        retryMinutes: 60,
+        maxLateMinutes: 240,
+      }),
+    testgrid: z
+      .object({
+        baseUrl: z.string().url().default('https://testgrid.k8s.io'),
+        /** Empty: no Go/No-Go line. */
+        dashboards: z.array(dashboard).default([]),
+        timeoutMs: z.number().int().min(100).max(60000).default(10000),
+      })
+      .strict()
+      .default({ baseUrl: 'https://testgrid.k8s.io', dashboards: [], timeoutMs: 10000 }),
+  })
+  .strict()
+  .default({
+    labels: {
+      blocker: 'release-blocker',
+      criticalUrgent: 'priority/critical-urgent',
+      failingTests: ['kind/failing-test', 'kind/flake'],
+      importantSoon: 'priority/important-soon',
+    },
+    staleAfterDays: 3,
+    digest: {
+      enabled: true,
+      schedule: '0 9 * * 1-5',
+      timezone: 'UTC',
+      retryMinutes: 60,
+      maxLateMinutes: 240,
+    },
+    testgrid: { baseUrl: 'https://testgrid.k8s.io', dashboards: [], timeoutMs: 10000 },
+  });
+
+export type BlockersConfig = z.infer<typeof blockersConfig>;
+export type BlockerLabels = BlockersConfig['labels'];

@@ -54,10 +54,15 @@ export function createGitHub(opts: GitHubOptions): GitHub {
       : opts.token
         ? { auth: opts.token }
         : {}),
-    request: { retries, retryAfter: 1, timeout: opts.timeoutMs ?? 15000 },
-    retry: { retryAfterBaseValue: base },
+    // Retries come from the retry plugin's own state: putting `retries` into the default request
+    // options would make its limiter retry every error, 304 Not Modified and 404 included.
+    request: { timeout: opts.timeoutMs ?? 15000 },
+    retry: { retries, retryAfterBaseValue: base },
     throttle: {
       retryAfterBaseValue: base,
+      // GitHub's search API allows 30 requests a minute: the plugin spaces searches 2 s apart.
+      // Scaled by the same base as Retry-After, so tests (which shrink the base) do not wait.
+      search: spacedLimiterGroup(2 * base) as never,
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (
         retryAfter: number,
@@ -102,7 +107,11 @@ export function createGitHub(opts: GitHubOptions): GitHub {
       const etag = (response.headers as Record<string, unknown>).etag;
       if (key && typeof etag === 'string') {
         cache.delete(key);
-        cache.set(key, { etag, response: response as unknown as CachedResponse['response'] });
+        // A copy: callers (octokit.paginate normalising search pages) mutate the response they get.
+        cache.set(key, {
+          etag,
+          response: structuredClone(response) as unknown as CachedResponse['response'],
+        });
         if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
       }
       return response;
@@ -112,12 +121,37 @@ export function createGitHub(opts: GitHubOptions): GitHub {
       if (status === 304 && cached) {
         cache.delete(key!);
         cache.set(key!, cached);
-        return cached.response as never;
+        // A fresh copy per answer, marked so callers can tell a cache hit (304) from a 200.
+        const copy = structuredClone(cached.response);
+        return { ...copy, headers: { ...copy.headers, [ETAG_CACHE_HEADER]: 'hit' } } as never;
       }
       throw err;
     }
   });
   return octokit;
+}
+
+/** Response header set on answers served from the ETag cache after a 304 Not Modified. */
+export const ETAG_CACHE_HEADER = 'x-relbot-etag-cache';
+
+/**
+ * A stand-in for the throttling plugin's Bottleneck group: every job waits until `minTimeMs` after
+ * the previous one started. One per Octokit instance (the plugin's default groups are process-wide).
+ */
+function spacedLimiterGroup(minTimeMs: number) {
+  let next = 0;
+  const limiter = {
+    async schedule<T>(...args: unknown[]): Promise<T> {
+      const fnIndex = typeof args[0] === 'function' ? 0 : 1;
+      const fn = args[fnIndex] as (...a: unknown[]) => Promise<T>;
+      const now = Date.now();
+      const wait = Math.max(0, next - now);
+      next = Math.max(now, next) + minTimeMs;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return fn(...args.slice(fnIndex + 1));
+    },
+  };
+  return { key: (_id: string) => limiter };
 }
 
 function stripMeta(options: Record<string, unknown>): Record<string, unknown> {

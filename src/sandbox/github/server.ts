@@ -360,6 +360,12 @@ export class GitHubEmulator {
     this.statuses.set(`${repoKey(owner, repo)}@${sha}`, [...byContext.values()]);
   }
 
+  /** Create a milestone (issues create theirs on first use); listed by GET /repos/{o}/{r}/milestones. */
+  addMilestone(owner: string, repo: string, title: string): void {
+    this.touchRepo(owner, repo);
+    this.milestone(owner, repo, title);
+  }
+
   /** Put a file in the contents API (ref default 'main'). */
   setFile(owner: string, repo: string, path: string, content: string, ref = 'main'): void {
     this.touchRepo(owner, repo);
@@ -936,6 +942,7 @@ export class GitHubEmulator {
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/status$/, (c, p) => this.getCombinedStatus(c, p)],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/statuses$/, (c, p) => this.listStatuses(c, p)],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-runs$/, () => this.listCheckRuns()],
+    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/milestones$/, (c, p) => this.listMilestones(c, p)],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, (c, p) => this.listIssues(c, p)],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, (c, p) => this.getIssueRoute(c, p)],
     ['PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, (c, p) => this.patchIssue(c, p)],
@@ -1157,6 +1164,22 @@ export class GitHubEmulator {
     sortIssues(list, sort, q.get('direction') === 'asc' ? 'asc' : 'desc');
     const pg = this.paginate(ctx, list);
     return { status: 200, headers: pg.headers, json: pg.items.map((i) => this.issueJson(i, ctx)) };
+  }
+
+  /** Milestones are always open in the model; `state=closed` lists none. */
+  private listMilestones(ctx: Ctx, p: string[]): Reply {
+    if (!this.repos.has(repoKey(p[0]!, p[1]!))) return notFound();
+    const state = ctx.query.get('state') ?? 'open';
+    const all = [...(this.milestones.get(repoKey(p[0]!, p[1]!))?.values() ?? [])].sort(
+      (a, b) => a.number - b.number,
+    );
+    const list = state === 'closed' ? [] : all;
+    const pg = this.paginate(ctx, list);
+    return {
+      status: 200,
+      headers: pg.headers,
+      json: pg.items.map((m) => this.milestoneJson(p[0]!, p[1]!, m.title, ctx)),
+    };
   }
 
   private getIssueRoute(ctx: Ctx, p: string[]): Reply {

@@ -1,0 +1,384 @@
+import { CronExpressionParser } from 'cron-parser';
+import { DateTime } from 'luxon';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { channelFor, type Deps } from '../deps';
+import { currentCycle } from '../schedule/api';
+import { UserError } from '../slack/command';
+import {
+  fetchTracked,
+  MilestoneNotFound,
+  newCount,
+  type RequestCount,
+  resolutionReasons,
+  total,
+} from './github';
+import { type ClassifiedItem, classify, diffDigests, itemKey, type Summary, summarize } from './model';
+import { type Rendered, renderSummary } from './render';
+import { BlockerStore } from './store';
+import { type GoNoGo, readGoNoGo } from './testgrid';
+
+/**
+ * The blocker summary's I/O edge: resolve the milestone, read GitHub (falling back to the last
+ * known state, with its age, when GitHub fails), read testgrid, and the daily digest job with its
+ * exactly-once post per scheduled slot.
+ */
+
+export const DIGEST_JOB = 'blockers-digest';
+
+// ------------------------------------------------------------------------------------- metrics
+
+function metric<T>(registry: Registry, name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+export function blockerMetrics(registry: Registry) {
+  return {
+    requests: metric(
+      registry,
+      'relbot_blockers_github_requests_total',
+      () =>
+        new Counter({
+          name: 'relbot_blockers_github_requests_total',
+          help: 'GitHub requests made for blocker summaries and digests (not_modified = 304 from the ETag cache)',
+          labelNames: ['trigger', 'result'] as const,
+          registers: [registry],
+        }),
+    ),
+    lastDigest: metric(
+      registry,
+      'relbot_blockers_digest_github_requests',
+      () =>
+        new Gauge({
+          name: 'relbot_blockers_digest_github_requests',
+          help: 'GitHub requests the last blocker digest made',
+          labelNames: ['result'] as const,
+          registers: [registry],
+        }),
+    ),
+    digests: metric(
+      registry,
+      'relbot_blockers_digests_total',
+      () =>
+        new Counter({
+          name: 'relbot_blockers_digests_total',
+          help: 'Blocker digest runs by outcome',
+          labelNames: ['outcome'] as const,
+          registers: [registry],
+        }),
+    ),
+  };
+}
+
+function recordRequests(deps: Deps, trigger: 'digest' | 'command', count: RequestCount): void {
+  const m = blockerMetrics(deps.metrics.registry);
+  m.requests.inc({ trigger, result: 'fresh' }, count.fresh);
+  m.requests.inc({ trigger, result: 'not_modified' }, count.notModified);
+  m.requests.inc({ trigger, result: 'failed' }, count.failed);
+  if (trigger === 'digest') {
+    m.lastDigest.set({ result: 'fresh' }, count.fresh);
+    m.lastDigest.set({ result: 'not_modified' }, count.notModified);
+    m.lastDigest.set({ result: 'failed' }, count.failed);
+  }
+}
+
+// ----------------------------------------------------------------------------------- milestone
+
+export function normalizeMilestone(text: string): string | undefined {
+  const m = /^v?(\d+)\.(\d+)$/i.exec(text.trim());
+  return m ? `v${Number(m[1])}.${Number(m[2])}` : undefined;
+}
+
+/** The milestone asked for, else the configured one, else the schedule feature's current cycle. */
+export function resolveMilestone(deps: Deps, asked?: string): string {
+  if (asked !== undefined) {
+    const m = normalizeMilestone(asked);
+    if (!m)
+      throw new UserError(
+        `\`${asked.slice(0, 40)}\` is not a milestone.`,
+        'Name one like `v1.37`: `/blockers v1.37`.',
+      );
+    return m;
+  }
+  const fromConfig = deps.config.blockers.milestone;
+  if (fromConfig) return fromConfig;
+  const cycle = currentCycle(deps);
+  if (cycle) return normalizeMilestone(cycle.milestone) ?? cycle.milestone;
+  throw new UserError(
+    'relbot does not know the current milestone: `blockers.milestone` is not set in relbot.yaml and the schedule has no current cycle.',
+    'Name one, e.g. `/blockers v1.37`, or ask an admin to set `blockers.milestone`. See `/blockers help`.',
+  );
+}
+
+const reposOf = (deps: Deps) => deps.config.blockers.repos ?? deps.config.github.repos;
+
+// ------------------------------------------------------------------------------------- summary
+
+export interface SummaryResult {
+  rendered: Rendered;
+  summary: Summary;
+  requests: RequestCount;
+  /** Set when GitHub could not be read. */
+  unavailable?: { reason: string; shownFrom?: string };
+}
+
+/** GitHub's answer as a short human reason. */
+export function describeGitHubError(err: unknown): string {
+  const e = err as { status?: number; message?: string; response?: { headers?: Record<string, string> } };
+  if (e.status === 429 || (e.status === 403 && /rate limit/i.test(e.message ?? '')))
+    return `GitHub rate limit (HTTP ${e.status})`;
+  if (e.status) return `GitHub answered HTTP ${e.status}`;
+  return `GitHub could not be reached: ${String(e.message ?? err).slice(0, 120)}`;
+}
+
+/** Reads and classifies; throws MilestoneNotFound or GitHub errors. */
+export async function readBlockers(
+  deps: Deps,
+  milestone: string,
+  count: RequestCount,
+): Promise<ClassifiedItem[]> {
+  const cfg = deps.config.blockers;
+  const tracked = await fetchTracked(
+    deps.github,
+    { repos: reposOf(deps), milestone, labels: cfg.labels },
+    count,
+  );
+  return classify(tracked, {
+    milestone,
+    labels: cfg.labels,
+    staleAfterDays: cfg.staleAfterDays,
+    now: deps.clock.now(),
+  });
+}
+
+async function goNoGo(deps: Deps): Promise<GoNoGo | undefined> {
+  return readGoNoGo(deps.config.blockers.testgrid);
+}
+
+/** `/blockers [milestone]` and `/blockers sig <name>`. */
+export async function blockerSummary(
+  deps: Deps,
+  opts: { milestone: string; sig?: string },
+): Promise<SummaryResult> {
+  const cfg = deps.config.blockers;
+  const store = new BlockerStore(deps.db);
+  const now = deps.clock.now();
+  const count = newCount();
+  const gng = goNoGo(deps);
+  let items: ClassifiedItem[];
+  let asOf = now.toISO()!;
+  let unavailable: SummaryResult['unavailable'];
+  try {
+    items = await readBlockers(deps, opts.milestone, count);
+    store.saveLatest(opts.milestone, asOf, items, total(count));
+  } catch (err) {
+    if (err instanceof MilestoneNotFound)
+      throw new UserError(
+        err.message,
+        'Check the name (milestones look like `v1.37`), or leave it out for the current one. See `/blockers help`.',
+      );
+    deps.log.warn({ err, milestone: opts.milestone }, 'blockers: GitHub read failed');
+    const last = store.latest(opts.milestone);
+    unavailable = { reason: describeGitHubError(err), shownFrom: last?.takenAt };
+    asOf = last?.takenAt ?? asOf;
+    items = last
+      ? classify(last.items, {
+          milestone: opts.milestone,
+          labels: cfg.labels,
+          staleAfterDays: cfg.staleAfterDays,
+          now,
+        })
+      : [];
+  } finally {
+    recordRequests(deps, 'command', count);
+  }
+  const summary = summarize(items, opts.milestone, asOf, opts.sig);
+  const rendered = renderSummary({
+    summary,
+    now,
+    zone: deps.config.timezone,
+    repos: reposOf(deps),
+    labels: cfg.labels,
+    staleAfterDays: cfg.staleAfterDays,
+    sig: opts.sig,
+    goNoGo: await gng,
+    unavailable,
+  });
+  return { rendered, summary, requests: count, unavailable };
+}
+
+// -------------------------------------------------------------------------------------- digest
+
+/** The latest scheduled slot at or before `now`, or undefined. */
+export function latestSlot(schedule: string, zone: string, now: DateTime): DateTime | undefined {
+  try {
+    const expr = CronExpressionParser.parse(schedule, {
+      currentDate: new Date(now.toMillis() + 1),
+      tz: zone,
+    });
+    return DateTime.fromJSDate(expr.prev().toDate(), { zone: 'utc' });
+  } catch {
+    return undefined;
+  }
+}
+
+export type DigestStatus =
+  | 'posted'
+  | 'posted-unavailable'
+  | 'already-posted'
+  | 'disabled'
+  | 'no-milestone'
+  | 'no-slot'
+  | 'missed';
+
+export interface DigestResult {
+  status: DigestStatus;
+  milestone?: string;
+  slot?: string;
+  /** GitHub requests this run made. */
+  requests: RequestCount;
+  ts?: string;
+}
+
+export const digestKey = (milestone: string, slot: string) => `${DIGEST_JOB}:${milestone}:${slot}`;
+
+/**
+ * One digest run: posts the digest of the latest due slot exactly once (keyed by the slot in the
+ * outbox, so restarts and repeated wake-ups never post twice), with the diff against the previous
+ * digest's snapshot. While GitHub fails it throws (the job retries on its next wake-up) until
+ * `retryMinutes` after the slot; then it posts the last known state, marked unavailable, with its age.
+ */
+export async function runDigest(deps: Deps): Promise<DigestResult> {
+  const cfg = deps.config.blockers;
+  const count = newCount();
+  const m = blockerMetrics(deps.metrics.registry);
+  if (!cfg.digest.enabled) return { status: 'disabled', requests: count };
+  let milestone: string;
+  try {
+    milestone = resolveMilestone(deps);
+  } catch {
+    m.digests.inc({ outcome: 'no_milestone' });
+    return { status: 'no-milestone', requests: count };
+  }
+  const now = deps.clock.now();
+  const slotTime = latestSlot(cfg.digest.schedule, cfg.digest.timezone, now);
+  if (!slotTime) return { status: 'no-slot', milestone, requests: count };
+  const slot = slotTime.toISO()!;
+  const lateMinutes = now.diff(slotTime, 'minutes').minutes;
+  const key = digestKey(milestone, slot);
+  if (deps.outbox.find(key)) return { status: 'already-posted', milestone, slot, requests: count };
+  if (lateMinutes > cfg.digest.maxLateMinutes) {
+    m.digests.inc({ outcome: 'missed' });
+    return { status: 'missed', milestone, slot, requests: count };
+  }
+  const store = new BlockerStore(deps.db);
+  const channel = cfg.digest.channel ?? channelFor(deps.config, 'blockers');
+  const repos = reposOf(deps);
+  const base = {
+    now,
+    zone: cfg.digest.timezone,
+    repos,
+    labels: cfg.labels,
+    staleAfterDays: cfg.staleAfterDays,
+    kind: 'digest' as const,
+  };
+
+  let items: ClassifiedItem[];
+  try {
+    items = await readBlockers(deps, milestone, count);
+  } catch (err) {
+    recordRequests(deps, 'digest', count);
+    if (lateMinutes < cfg.digest.retryMinutes || err instanceof MilestoneNotFound) {
+      m.digests.inc({ outcome: 'error' });
+      throw err;
+    }
+    const last = store.latest(milestone);
+    const rendered = renderSummary({
+      ...base,
+      summary: summarize(
+        last
+          ? classify(last.items, { milestone, labels: cfg.labels, staleAfterDays: cfg.staleAfterDays, now })
+          : [],
+        milestone,
+        last?.takenAt ?? now.toISO()!,
+      ),
+      goNoGo: await goNoGo(deps),
+      unavailable: { reason: describeGitHubError(err), shownFrom: last?.takenAt },
+    });
+    const posted = await deps.outbox.postOnce(key, channel, {
+      text: rendered.text,
+      blocks: rendered.blocks,
+      unfurl_links: false,
+    });
+    m.digests.inc({ outcome: 'unavailable' });
+    return { status: 'posted-unavailable', milestone, slot, requests: count, ts: posted.ts };
+  }
+
+  const previous = store.previousDigest(milestone, slot);
+  const currentKeys = new Set(items.map(itemKey));
+  const vanished = previous?.items.filter((i) => !currentKeys.has(itemKey(i))) ?? [];
+  const reasons = vanished.length
+    ? await resolutionReasons(deps.github, vanished, { milestone, labels: cfg.labels }, count)
+    : new Map<string, string>();
+  const diff = diffDigests(
+    previous ? { at: previous.slot, items: previous.items } : undefined,
+    items,
+    reasons,
+  );
+  diff.resolved = diff.resolved.filter((r) => r.reason !== 'still tracked');
+  recordRequests(deps, 'digest', count);
+  // The snapshot is written before the post: a crash in between re-runs this slot against the same baseline.
+  store.saveDigest(milestone, slot, now.toISO()!, items, total(count));
+  const rendered = renderSummary({
+    ...base,
+    summary: summarize(items, milestone, now.toISO()!),
+    goNoGo: await goNoGo(deps),
+    diff,
+  });
+  const posted = await deps.outbox.postOnce(key, channel, {
+    text: rendered.text,
+    blocks: rendered.blocks,
+    unfurl_links: false,
+  });
+  m.digests.inc({ outcome: 'posted' });
+  return {
+    status: posted.posted ? 'posted' : 'already-posted',
+    milestone,
+    slot,
+    requests: count,
+    ts: posted.ts,
+  };
+}
+
+/**
+ * For benchmarks: read and render one digest's data for `milestone` (nothing is posted or stored)
+ * and return the number of GitHub requests it made, split by fresh (200) and not modified (304).
+ */
+export async function measureDigestRequests(
+  deps: Deps,
+  milestone: string,
+): Promise<{ requests: number; fresh: number; notModified: number; items: number; blocks: number }> {
+  const count = newCount();
+  const items = await readBlockers(deps, milestone, count);
+  const cfg = deps.config.blockers;
+  const rendered = renderSummary({
+    summary: summarize(items, milestone, deps.clock.now().toISO()!),
+    now: deps.clock.now(),
+    zone: cfg.digest.timezone,
+    repos: reposOf(deps),
+    labels: cfg.labels,
+    staleAfterDays: cfg.staleAfterDays,
+    kind: 'digest',
+  });
+  return {
+    requests: total(count),
+    fresh: count.fresh,
+    notModified: count.notModified,
+    items: items.length,
+    blocks: rendered.blocks.length,
+  };
+}
+
+export function describeDigest(r: DigestResult): string {
+  const req = `${r.requests.fresh} fresh + ${r.requests.notModified} not-modified GitHub requests`;
+  return `${r.status}${r.milestone ? ` ${r.milestone}` : ''}${r.slot ? ` slot ${r.slot}` : ''} (${req})`;
+}
