@@ -8,7 +8,10 @@ import { type Harness, startHarness } from '../helpers/harness';
 function textOf(body: unknown): string {
   const out: string[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(walk);
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
     if (!v || typeof v !== 'object') return;
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (k === 'text' && typeof x === 'string') out.push(x);
