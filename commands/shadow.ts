@@ -221,7 +221,7 @@ function registerInteractions(app: App, deps: Deps) {
     }
     const valid = validateApplication(
       view.state.values as unknown as ViewStateValues,
-      deps.config.shadows.roles,
+      deps.config.shadows.roles.filter((r) => r.capacity > 0),
     );
     if (!valid.ok) {
       await ack({ response_action: 'errors', errors: valid.errors });
