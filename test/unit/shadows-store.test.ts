@@ -62,7 +62,10 @@ describe('ShadowStore', () => {
     a.exec('BEGIN IMMEDIATE');
     expect(code(() => sb.decide(c.id, z.id, 'Docs', 'accepted', 2, 'L2', T0))).toMatch(/SQLITE_BUSY|locked/);
     a.exec('COMMIT');
-    expect(sa.decide(c.id, y.id, 'Docs', 'accepted', 2, 'L', T0)).toMatchObject({ outcome: 'changed', accepted: 2 });
+    expect(sa.decide(c.id, y.id, 'Docs', 'accepted', 2, 'L', T0)).toMatchObject({
+      outcome: 'changed',
+      accepted: 2,
+    });
     expect(code(() => sb.decide(c.id, z.id, 'Docs', 'accepted', 2, 'L2', T0))).toBe('full');
     expect(sa.acceptedCount(c.id, 'Docs')).toBe(2);
   });
@@ -71,7 +74,9 @@ describe('ShadowStore', () => {
     const c = sa.openCycle('1.38', '2026-12-10', CLOSES, 'U1', T0);
     const x = sa.saveApplication(c.id, 'UX', input(['Docs', 'Enhancements']), T0).application;
     sa.decide(c.id, x.id, 'Docs', 'accepted', 4, 'L', T0);
-    expect(code(() => sa.decide(c.id, x.id, 'Enhancements', 'accepted', 4, 'L', T0))).toBe('accepted_elsewhere');
+    expect(code(() => sa.decide(c.id, x.id, 'Enhancements', 'accepted', 4, 'L', T0))).toBe(
+      'accepted_elsewhere',
+    );
     expect(code(() => sa.decide(c.id, x.id, 'Release Signal', 'accepted', 4, 'L', T0))).toBe('not_a_choice');
     // Editing away from Docs frees the Docs seat.
     const edit = sa.saveApplication(c.id, 'UX', input(['Enhancements']), T0);
