@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { slackUserId } from '../config-types';
+import { repoName, slackUsergroupId, slackUserId } from '../config-types';
 
 const role = z
   .object({
@@ -10,7 +10,19 @@ const role = z
   })
   .strict();
 
-const DEFAULT_ROLES = [
+const pastRoster = z
+  .object({
+    /** The cycle the roster belongs to, e.g. '1.37'. */
+    version: z.string().regex(/^\d+\.\d+$/, 'a minor version such as 1.37'),
+    repo: repoName.default('kubernetes/sig-release'),
+    /** Defaults to releases/release-<version>/release-team.md. */
+    path: z.string().min(1).optional(),
+    ref: z.string().min(1).default('master'),
+  })
+  .strict();
+export type PastRosterSource = z.infer<typeof pastRoster>;
+
+export const DEFAULT_ROLES = [
   'Release Team Lead',
   'Enhancements',
   'Communications',
@@ -22,7 +34,36 @@ const DEFAULT_ROLES = [
 /** relbot.yaml `shadows:` block. */
 export const shadowsConfig = z
   .object({
-    roles: z.array(role).min(1),
+    roles: z
+      .array(role)
+      .min(1)
+      .refine((roles) => new Set(roles.map((r) => r.name.toLowerCase())).size === roles.length, {
+        message: 'role names must be unique',
+      }),
+    /** The role whose lead(s) are the Release Team Lead: they review every role and publish. */
+    releaseTeamLeadRole: z.string().min(1).default('Release Team Lead'),
+    /**
+     * Past rosters (release-team.md) read through the GitHub contents API when a cycle opens, so
+     * returning applicants are recognised. Empty: none are read (the seed imports them directly).
+     */
+    pastRosters: z.array(pastRoster).default([]),
+    /**
+     * Slack user group set to the new team (leads + accepted shadows) on publish. Leave unset where
+     * Tempelis owns the user groups (the Kubernetes workspace): it would revert a direct update.
+     */
+    releaseTeamUsergroup: slackUsergroupId.optional(),
+    /** How often the close job wakes up (node-cron, UTC); it closes a cycle once its AoE deadline passed. */
+    closeCheckCron: z.string().default('*/5 * * * *'),
+    /** Applicants per page of `/shadow review` (each takes two blocks; a message holds at most 50). */
+    reviewPageSize: z.number().int().min(1).max(20).default(20),
   })
   .strict()
-  .default({ roles: DEFAULT_ROLES.map((name) => ({ name, leads: [], capacity: 4 })) });
+  .prefault({ roles: DEFAULT_ROLES.map((name) => ({ name })) });
+
+export type ShadowsConfig = z.infer<typeof shadowsConfig>;
+export type RoleConfig = ShadowsConfig['roles'][number];
+
+/** Path of a past roster in kubernetes/sig-release. */
+export function pastRosterPath(src: PastRosterSource): string {
+  return src.path ?? `releases/release-${src.version}/release-team.md`;
+}

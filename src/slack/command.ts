@@ -15,6 +15,11 @@ export interface Reply {
   blocks?: unknown[];
   /** 'ephemeral' (default) or 'in_channel'. */
   response_type?: 'ephemeral' | 'in_channel';
+  /**
+   * Work to run right after the ack went out (e.g. views.open with the single-use trigger_id); a
+   * Reply it returns is sent through response_url. A reply with empty text and no blocks acks silently.
+   */
+  afterAck?: () => Promise<Reply | undefined>;
 }
 
 export interface CommandContext {
@@ -142,28 +147,45 @@ export function registerCommand(app: App, deps: Deps, spec: CommandSpec): void {
       new Promise<'late'>((r) => setTimeout(() => r('late'), INLINE_BUDGET_MS).unref?.()),
     ]);
     if (early !== 'late') {
-      await ack(early ? (wire(early) as RespondArguments) : undefined);
+      await ack(early && (early.text || early.blocks) ? (wire(early) as RespondArguments) : undefined);
       count(early?.isError ? 'error' : 'ok');
-      return timer();
+      timer();
+      return runAfterAck(early, respond, deps, spec);
     }
     inline = false;
     await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
     timer();
     const late = await work;
     count(late?.isError ? 'error' : 'ok');
-    if (late && !inline) {
+    if (late && (late.text || late.blocks) && !inline) {
       try {
         await respond({ ...(wire(late) as RespondArguments), replace_original: false });
       } catch (err) {
         deps.log.error({ err, command: spec.command }, 'could not deliver a late command answer');
       }
     }
+    await runAfterAck(late, respond, deps, spec);
   });
+}
+
+async function runAfterAck(
+  reply: Reply | undefined,
+  respond: (r: RespondArguments) => Promise<unknown>,
+  deps: Deps,
+  spec: CommandSpec,
+): Promise<void> {
+  if (!reply?.afterAck) return;
+  try {
+    const next = await reply.afterAck();
+    if (next) await respond({ ...(wire(next) as RespondArguments), replace_original: false });
+  } catch (err) {
+    deps.log.error({ err, command: spec.command }, 'work after the ack failed');
+  }
 }
 
 /** The reply as Slack receives it (internal flags removed). */
 function wire(reply: Reply & { isError?: boolean }): Reply {
-  const { isError: _e, ...rest } = reply;
+  const { isError: _e, afterAck: _a, ...rest } = reply;
   return rest;
 }
 

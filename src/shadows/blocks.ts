@@ -1,0 +1,447 @@
+import { DateTime } from 'luxon';
+import type { Reply } from '../slack/command';
+import { escapeEntities, escapeMrkdwn, truncate } from '../slack/escape';
+import type { RoleConfig } from './config';
+import {
+  type Application,
+  balanceLine,
+  type Cycle,
+  FIELD,
+  HISTORICAL_ROLES,
+  MAX_WHY,
+  type Outcome,
+  offsetLabel,
+  type PastService,
+  type ReviewEntry,
+  type ReviewList,
+  type RoleCount,
+} from './rules';
+
+/** Block Kit renderers of shadow sign-up: pure functions of their inputs. */
+
+export const ACTION = {
+  apply: 'shadow_apply',
+  accept: 'shadow_accept',
+  waitlist: 'shadow_waitlist',
+  decline: 'shadow_decline',
+  page: 'shadow_review_page',
+} as const;
+export const CALLBACK_APPLICATION = 'shadow_application';
+
+type Block = Record<string, unknown>;
+const plain = (text: string, max = 75) => ({ type: 'plain_text', text: truncate(text, max), emoji: true });
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, 3000) });
+const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
+const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text)] });
+
+/** `Thu 10 Dec 2026 AoE (Fri 11 Dec 12:00 UTC)` */
+export function closeText(cycle: Pick<Cycle, 'closeDate' | 'closesAt'>, zone?: string): string {
+  const at = DateTime.fromISO(cycle.closesAt, { zone: 'utc' });
+  const day = DateTime.fromISO(cycle.closeDate).toFormat('ccc d LLL yyyy');
+  const local = zone && zone !== 'UTC' ? `, ${at.setZone(zone).toFormat('ccc d LLL HH:mm')} your time` : '';
+  return `${day} AoE (${at.toFormat('ccc d LLL HH:mm')} UTC${local})`;
+}
+
+export function announcement(cycle: Cycle, roles: RoleConfig[]): { text: string; blocks: Block[] } {
+  const roleLines = roles
+    .filter((r) => r.capacity > 0)
+    .map((r) => `• *${escapeMrkdwn(r.name)}* (up to ${r.capacity} shadows)`)
+    .join('\n');
+  const text = `Kubernetes v${cycle.version} Release Team shadow applications are open until ${closeText(cycle)}.`;
+  return {
+    text,
+    blocks: [
+      { type: 'header', text: plain(`Kubernetes v${cycle.version} Release Team: apply to shadow`, 150) },
+      section(
+        `Shadow applications for the v${cycle.version} Release Team are open until *${closeText(cycle)}*.\n` +
+          'Pick up to two roles in order of preference. Role leads and the Release Team Lead choose the shadows after the close.',
+      ),
+      section(roleLines || 'No roles are configured.'),
+      {
+        type: 'actions',
+        block_id: 'shadow_apply',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION.apply,
+            text: plain('Apply'),
+            style: 'primary',
+            value: cycle.version,
+          },
+        ],
+      },
+      context(
+        'You can also type `/shadow apply`; `/shadow status` shows your application, `/shadow withdraw` withdraws it.',
+      ),
+    ],
+  };
+}
+
+export interface ModalDefaults {
+  github?: string;
+  timeZone?: string;
+}
+
+/** The application modal; prefilled from an existing application or from Slack. */
+export function applicationModal(
+  cycle: Cycle,
+  roles: RoleConfig[],
+  existing: Application | undefined,
+  defaults: ModalDefaults,
+  channel: string | undefined,
+): Block {
+  const open = roles.filter((r) => r.capacity > 0);
+  const option = (name: string) => ({ text: plain(name), value: name });
+  const roleOptions = open.map((r) => option(r.name));
+  const servedOptions = [...new Set([...roles.map((r) => r.name), ...HISTORICAL_ROLES])].map(option);
+  const live = existing && !existing.withdrawnAt ? existing : undefined;
+  const pre = (value: string | undefined, options: Array<{ value: string }>) => {
+    const o = value ? options.find((x) => x.value === value) : undefined;
+    return o ? { initial_option: o } : {};
+  };
+  const yesNo = [
+    { text: plain('No, this would be my first time'), value: 'no' },
+    { text: plain('Yes, I have served before'), value: 'yes' },
+  ];
+  const github = live?.github ?? defaults.github;
+  const tz = live?.timeZone ?? defaults.timeZone;
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_APPLICATION,
+    private_metadata: JSON.stringify({ cycle: cycle.id, channel: channel ?? null }),
+    title: plain(`v${cycle.version} shadow`, 24),
+    submit: plain(live ? 'Save changes' : 'Apply', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section(
+        `${live ? '*Editing your application.* ' : ''}Applications close *${closeText(cycle, tz)}*. ` +
+          'You can edit or withdraw until then.',
+      ),
+      {
+        type: 'input',
+        block_id: FIELD.role1,
+        label: plain('First choice role', 2000),
+        element: {
+          type: 'static_select',
+          action_id: 'value',
+          placeholder: plain('Pick a role', 150),
+          options: roleOptions,
+          ...pre(live?.choices[0], roleOptions),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FIELD.role2,
+        optional: true,
+        label: plain('Second choice role (optional)', 2000),
+        element: {
+          type: 'static_select',
+          action_id: 'value',
+          placeholder: plain('Pick a role', 150),
+          options: roleOptions,
+          ...pre(live?.choices[1], roleOptions),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FIELD.github,
+        label: plain('GitHub handle', 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          max_length: 100,
+          placeholder: plain('e.g. tico88612', 150),
+          ...(github ? { initial_value: github } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FIELD.tz,
+        label: plain('Time zone (IANA name)', 2000),
+        hint: plain('Prefilled from your Slack profile, e.g. Europe/Berlin or Asia/Kolkata.', 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          max_length: 64,
+          ...(tz ? { initial_value: tz } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FIELD.hours,
+        label: plain('Hours per week you can give', 2000),
+        element: {
+          type: 'number_input',
+          action_id: 'value',
+          is_decimal_allowed: false,
+          min_value: '1',
+          max_value: '60',
+          ...(live ? { initial_value: String(live.hoursPerWeek) } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FIELD.served,
+        label: plain('Have you served on a Kubernetes Release Team before?', 2000),
+        element: {
+          type: 'radio_buttons',
+          action_id: 'value',
+          options: yesNo,
+          ...(live ? pre(live.servedBefore ? 'yes' : 'no', yesNo) : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FIELD.servedRole,
+        optional: true,
+        label: plain('If yes: in which role (most recent)?', 2000),
+        element: {
+          type: 'static_select',
+          action_id: 'value',
+          placeholder: plain('Pick a role', 150),
+          options: servedOptions,
+          ...pre(live?.servedRole, servedOptions),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FIELD.why,
+        label: plain('Why do you want this role?', 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          multiline: true,
+          max_length: MAX_WHY,
+          ...(live ? { initial_value: live.why } : {}),
+        },
+      },
+    ],
+  };
+}
+
+function pastText(past: PastService[]): string {
+  const p = past[0];
+  if (!p) return '';
+  const more = past.length > 1 ? ` +${past.length - 1} more` : '';
+  return `v${p.version} ${p.role} ${p.position}${more}`;
+}
+
+function applicantLine(e: ReviewEntry, index: number, now: DateTime): string {
+  const a = e.app;
+  const status =
+    e.decision === 'accepted'
+      ? ':white_check_mark: *accepted*'
+      : e.decision === 'waitlisted'
+        ? ':hourglass: *waitlisted*'
+        : e.decision === 'declined'
+          ? ':x: declined'
+          : ':new: pending';
+  const returning = e.returning.length
+    ? `:leftwards_arrow_with_hook: returning (${pastText(e.returning)})`
+    : a.servedBefore
+      ? `:leftwards_arrow_with_hook: says served before${a.servedRole ? ` (${escapeMrkdwn(a.servedRole)})` : ''}`
+      : 'new to the Release Team';
+  const other = a.choices.find((r) => r !== (e.choice === 1 ? a.choices[0] : a.choices[1]));
+  const choice = e.choice === 1 ? '1st choice' : '2nd choice';
+  const why = escapeMrkdwn(truncate(a.why.replace(/\s+/g, ' '), 160));
+  return (
+    `*${index}.* <@${a.user}> · <https://github.com/${a.github}|@${escapeMrkdwn(a.github)}> · ${status}\n` +
+    `${choice}${other ? ` (other: ${escapeMrkdwn(other)})` : ''} · ${returning} · ` +
+    `${escapeMrkdwn(a.timeZone)} (${offsetLabel(a.timeZone, now)}) · ${a.hoursPerWeek} h/week\n> ${why}`
+  );
+}
+
+export interface ReviewView {
+  cycle: Cycle;
+  list: ReviewList;
+  page: number;
+  pageSize: number;
+  now: DateTime;
+  notice?: string;
+}
+
+/** The review of one role: balance line, then each applicant with Accept / Waitlist / Decline. */
+export function reviewMessage(v: ReviewView): Reply {
+  const { cycle, list, now } = v;
+  const pages = Math.max(1, Math.ceil(list.entries.length / v.pageSize));
+  const page = Math.min(Math.max(1, v.page), pages);
+  const start = (page - 1) * v.pageSize;
+  const shown = list.entries.slice(start, start + v.pageSize);
+  const free = Math.max(0, list.capacity - list.accepted);
+  const waitlisted = list.entries.filter((e) => e.decision === 'waitlisted');
+  const final = cycle.state === 'published';
+  const blocks: Block[] = [
+    { type: 'header', text: plain(`${list.role}: v${cycle.version} shadow applicants`, 150) },
+  ];
+  if (v.notice) blocks.push(section(v.notice));
+  let seats = `*Seats:* ${list.accepted}/${list.capacity} accepted, ${free} free.`;
+  if (free > 0 && waitlisted.length)
+    seats += ` Waitlisted: ${waitlisted.map((e) => `<@${e.app.user}>`).join(', ')}: press Accept to offer one a seat.`;
+  if (free === 0) seats += ' The role is full: decline an accepted shadow to free a seat.';
+  if (final) seats += ' Decisions are published and final.';
+  else if (cycle.state === 'open') seats += ` Applications are still open (close ${closeText(cycle)}).`;
+  blocks.push(section(seats));
+  blocks.push(context(`*Balance:* ${balanceLine(list, now)}`));
+  if (list.acceptedElsewhere.length)
+    blocks.push(
+      context(
+        `Accepted for another role (not pending here): ${list.acceptedElsewhere
+          .map((x) => `<@${x.app.user}> (${escapeMrkdwn(x.role)})`)
+          .join(', ')}`.slice(0, 2900),
+      ),
+    );
+  blocks.push({ type: 'divider' });
+  shown.forEach((e, i) => {
+    blocks.push({
+      type: 'section',
+      block_id: `app_${e.app.id}`,
+      text: mrkdwn(applicantLine(e, start + i + 1, now)),
+    });
+    if (final) return;
+    const value = JSON.stringify({ c: cycle.id, a: e.app.id, r: list.role, p: page });
+    const elements: Block[] = [];
+    if (e.decision !== 'accepted')
+      elements.push({
+        type: 'button',
+        action_id: ACTION.accept,
+        text: plain('Accept'),
+        style: 'primary',
+        value,
+      });
+    if (e.decision !== 'waitlisted')
+      elements.push({ type: 'button', action_id: ACTION.waitlist, text: plain('Waitlist'), value });
+    if (e.decision !== 'declined')
+      elements.push({
+        type: 'button',
+        action_id: ACTION.decline,
+        text: plain('Decline'),
+        style: 'danger',
+        value,
+      });
+    blocks.push({ type: 'actions', block_id: `act_${e.app.id}`, elements });
+  });
+  if (list.entries.length === 0) blocks.push(section('_No applicants for this role._'));
+  if (pages > 1) {
+    const nav: Block[] = [];
+    if (page > 1)
+      nav.push({
+        type: 'button',
+        action_id: `${ACTION.page}_prev`,
+        text: plain('Previous'),
+        value: JSON.stringify({ c: cycle.id, r: list.role, p: page - 1 }),
+      });
+    if (page < pages)
+      nav.push({
+        type: 'button',
+        action_id: `${ACTION.page}_next`,
+        text: plain('Next'),
+        value: JSON.stringify({ c: cycle.id, r: list.role, p: page + 1 }),
+      });
+    blocks.push(context(`Page ${page} of ${pages} (${list.entries.length} applicants)`));
+    blocks.push({ type: 'actions', block_id: 'pages', elements: nav });
+  }
+  const text = `${list.role}: ${list.accepted}/${list.capacity} accepted; ${balanceLine(list, now)}`;
+  return { response_type: 'ephemeral', text: v.notice ? `${v.notice}\n${text}` : text, blocks };
+}
+
+export function countsMessage(
+  cycle: Cycle,
+  counts: { total: number; roles: RoleCount[] },
+): {
+  text: string;
+  blocks: Block[];
+} {
+  const lines = counts.roles.map(
+    (r) => `• *${escapeMrkdwn(r.role)}*: ${r.first} first choice, ${r.second} second choice`,
+  );
+  const text = `Kubernetes v${cycle.version} shadow applications are closed: ${counts.total} applications.`;
+  return {
+    text,
+    blocks: [
+      section(`:lock: ${text}`),
+      section(lines.join('\n') || 'No roles.'),
+      context(
+        'Role leads: review with `/shadow review <role>`. The Release Team Lead publishes with `/shadow publish`.',
+      ),
+    ],
+  };
+}
+
+export function outcomeMessage(cycle: Cycle, outcome: Outcome): { text: string; blocks: Block[] } {
+  let text: string;
+  switch (outcome.kind) {
+    case 'accepted':
+      text =
+        `:tada: Congratulations! You have been selected as a *${escapeMrkdwn(outcome.role)}* shadow on the Kubernetes v${cycle.version} Release Team. ` +
+        'Your role lead will reach out with onboarding details.';
+      break;
+    case 'waitlisted':
+      text =
+        `Thank you for applying to the Kubernetes v${cycle.version} Release Team. You are on the waitlist for ` +
+        `*${outcome.roles.map(escapeMrkdwn).join('* and *')}*: if a seat frees up, the role lead will contact you.`;
+      break;
+    default:
+      text =
+        `Thank you for applying to the Kubernetes v${cycle.version} Release Team. You were not selected this time; ` +
+        'there are many more applicants than seats. Please apply again next cycle, and join #sig-release meanwhile.';
+  }
+  return { text, blocks: [section(text)] };
+}
+
+export function statusReply(
+  cycle: Cycle | undefined,
+  app: Application | undefined,
+  outcome: Outcome | undefined,
+  zone: string,
+  isOpen: boolean,
+): Reply {
+  if (!cycle) return { text: 'No shadow applications have been opened yet.' };
+  const lines: string[] = [];
+  lines.push(
+    `*Kubernetes v${cycle.version} shadow applications* are ${
+      isOpen
+        ? `open until ${closeText(cycle, zone)}`
+        : cycle.state === 'published'
+          ? 'closed and the decisions are published'
+          : 'closed'
+    }.`,
+  );
+  if (!app)
+    lines.push(
+      isOpen ? 'You have not applied. Apply with `/shadow apply`.' : 'You did not apply this cycle.',
+    );
+  else if (app.withdrawnAt)
+    lines.push(`You withdrew your application${isOpen ? '; `/shadow apply` applies again' : ''}.`);
+  else {
+    lines.push(
+      `*Your application:* ${app.choices.map((r, i) => `${i + 1}. ${escapeMrkdwn(r)}`).join('  ')}\n` +
+        `GitHub @${escapeMrkdwn(app.github)} · ${escapeMrkdwn(app.timeZone)} · ${app.hoursPerWeek} h/week · ` +
+        `${app.servedBefore ? `served before${app.servedRole ? ` (${escapeMrkdwn(app.servedRole)})` : ''}` : 'first time'}`,
+    );
+    if (isOpen) lines.push('Edit it with `/shadow apply`, or withdraw with `/shadow withdraw`.');
+    if (outcome) lines.push(`*Outcome:* ${outcomeMessage(cycle, outcome).text}`);
+    else if (!isOpen)
+      lines.push('The leads are reviewing applications; you will get a DM when decisions are published.');
+  }
+  const text = lines.join('\n');
+  return { text, blocks: [section(text)] };
+}
+
+/** A long text (markdown or CSV) as code blocks, split to fit sections and the message limits. */
+export function codeReply(title: string, body: string): Reply {
+  const escaped = escapeEntities(body);
+  const chunks: string[] = [];
+  let current = '';
+  for (const line of escaped.split('\n')) {
+    if (current.length + line.length + 1 > 2800 && current) {
+      chunks.push(current);
+      current = '';
+    }
+    current += `${line.slice(0, 2800)}\n`;
+  }
+  if (current.trim()) chunks.push(current);
+  const text = `${title}\n\`\`\`\n${escaped}\n\`\`\``;
+  const total = chunks.reduce((n, c) => n + c.length + 8, title.length);
+  if (total > 11000 || chunks.length > 45) return { text: text.slice(0, 39000) };
+  return { text, blocks: [section(title), ...chunks.map((c) => section(`\`\`\`\n${c}\`\`\``))] };
+}
