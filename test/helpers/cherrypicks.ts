@@ -41,7 +41,10 @@ export function allText(v: unknown): string {
       if (key === 'text') out.push(x);
       return;
     }
-    if (Array.isArray(x)) return x.forEach((y) => walk(y));
+    if (Array.isArray(x)) {
+      for (const y of x) walk(y);
+      return;
+    }
     if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) walk(y, k);
   };
   walk(v);
