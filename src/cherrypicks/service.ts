@@ -214,6 +214,8 @@ export async function discover(deps: Deps): Promise<string> {
     seen.set(refKey(i), i);
   }
   const store = storeOf(deps);
+  const staleBefore = deps.clock.now().minus({ minutes: cfg.claimTimeoutMinutes }).toUTC().toISO()!;
+  for (const ref of store.expireClaims(staleBefore, now(deps))) await refreshCard(deps, ref);
   const pattern = new RegExp(cfg.branchPattern);
   let tracked = 0;
   let skipped = 0;

@@ -248,13 +248,37 @@ export class PickStore {
     })();
   }
 
-  /** A pending PR that got the approval label on GitHub (Prow or a human): approved there. */
+  /**
+   * Claims older than `staleBefore` belong to a process that died mid-way: they become `failed`
+   * ("interrupted") so the card offers Retry, which resumes safely (label is idempotent, the
+   * comment is guarded by its marker). Returns the PRs changed.
+   */
+  expireClaims(staleBefore: string, now: string): PrRef[] {
+    const stale = this.db
+      .prepare(
+        "SELECT repo, number, claim_id FROM cherrypicks WHERE state IN ('approving', 'rejecting') AND claimed_at < ?",
+      )
+      .all(staleBefore) as Array<{ repo: string; number: number; claim_id: string }>;
+    const out: PrRef[] = [];
+    for (const r of stale) {
+      const [owner, repo] = r.repo.split('/') as [string, string];
+      const ref = { owner, repo, number: r.number };
+      if (this.fail(ref, r.claim_id, { now, error: 'interrupted before it finished (relbot restarted)' }))
+        out.push(ref);
+    }
+    return out;
+  }
+
+  /**
+   * A pending PR that got the approval label on GitHub (Prow or a human): approved there. A failed
+   * approval is left alone: its Retry finishes relbot's own approval (and its comment).
+   */
   markApprovedOnGitHub(ref: PrRef, now: string, label: string): boolean {
     return this.db.transaction(() => {
       const res = this.db
         .prepare(
           `UPDATE cherrypicks SET state = 'approved', action = 'approve', actor = NULL, decided_at = ?,
-             label_done = 1, error = NULL WHERE repo = ? AND number = ? AND state IN ('pending', 'failed')`,
+             label_done = 1, error = NULL WHERE repo = ? AND number = ? AND state = 'pending'`,
         )
         .run(now, `${ref.owner}/${ref.repo}`, ref.number);
       if (res.changes === 1)

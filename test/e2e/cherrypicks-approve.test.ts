@@ -298,3 +298,51 @@ describe('dry run', () => {
     expect(h.slack.violations).toEqual([]);
   });
 });
+
+describe('relbot dies between the comment and recording it', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startCherrypickHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('after a restart the stuck approval turns into Retry, which finishes without a second comment', async () => {
+    const n = CP.green136;
+    const c = await trackByCommand(h, people.member.id, n);
+    // The crash, injected at the exact point: every write after the comment POST fails, as if the
+    // process had died there (the claim stays 'approving', the comment is on GitHub).
+    h.db.exec(`CREATE TRIGGER crash BEFORE UPDATE ON cherrypicks
+      WHEN NEW.comment_done = 1 OR NEW.state = 'failed' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END;`);
+    const before = h.slack.ephemeralsFor(APPROVER).length;
+    await h.driver.click(APPROVER, c, 'cherrypick_approve');
+    const [answer] = await waitAnswers(h, APPROVER, before);
+    expect(answer).toContain('nothing is reported as done');
+    expect(stateOf(h, n)).toBe('approving');
+    expect(h.github.getIssue('kubernetes', 'kubernetes', n)!.comments).toHaveLength(1);
+    h.db.exec('DROP TRIGGER crash');
+
+    await h.restart();
+    // Within the claim timeout nobody can take it over…
+    await h.relbot.jobs.run('cherrypick-discovery');
+    expect(stateOf(h, n)).toBe('approving');
+    // …after it, discovery marks it interrupted and the card offers Retry.
+    h.clock.advance({ minutes: 11 });
+    await h.relbot.jobs.run('cherrypick-discovery');
+    expect(stateOf(h, n)).toBe('failed');
+    await h.slack.waitFor(() => actionIds(card(h, n)).includes('cherrypick_retry'));
+    expect(cardText(card(h, n))).toContain('interrupted');
+    const b = h.slack.ephemeralsFor(APPROVER2).length;
+    await h.driver.click(APPROVER2, card(h, n), 'cherrypick_retry');
+    const [ok] = await waitAnswers(h, APPROVER2, b);
+    expect(ok).toContain('Approved');
+    expect(stateOf(h, n)).toBe('approved');
+    expect(commentPosts(h, n)).toHaveLength(1);
+    expect(labelPosts(h, n)).toHaveLength(1);
+    expect(h.github.getIssue('kubernetes', 'kubernetes', n)!.comments).toHaveLength(1);
+    expect(auditRows(h, n).map((r) => r.action)).toEqual(['approve_failed', 'approved']);
+    expect(cards(h, n)).toHaveLength(1);
+    expect(h.slack.violations).toEqual([]);
+  });
+});

@@ -1,11 +1,26 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { parse } from 'yaml';
-import { ACTIONS, cardHash, fmtTime, humanAge, rejectModal, renderAudit, renderCard, renderList } from '../../src/cherrypicks/blocks';
+import {
+  ACTIONS,
+  cardHash,
+  fmtTime,
+  humanAge,
+  rejectModal,
+  renderAudit,
+  renderCard,
+  renderList,
+} from '../../src/cherrypicks/blocks';
 import { cherrypicksConfig, PROW_BLOCKING_LABELS } from '../../src/cherrypicks/config';
 import { evaluateGates, type PullSnapshot } from '../../src/cherrypicks/gates';
 import { describeGitHubError, isRetryable } from '../../src/cherrypicks/github';
-import { isScriptTitle, keyToRef, normalizeBranch, parseOriginals, parsePrRef } from '../../src/cherrypicks/refs';
+import {
+  isScriptTitle,
+  keyToRef,
+  normalizeBranch,
+  parseOriginals,
+  parsePrRef,
+} from '../../src/cherrypicks/refs';
 import { sanitizeForGitHub } from '../../src/cherrypicks/service';
 import type { PickRow } from '../../src/cherrypicks/store';
 import { compareBranches } from '../../src/cherrypicks/store';
@@ -84,21 +99,31 @@ describe('PR references', () => {
     });
   });
 
-  it.each(['', 'garbage', 'https://github.com/kubernetes/kubernetes/issues/1', 'kubernetes/kubernetes#0', 'x/y#12345678901', 'https://gitlab.com/a/b/pull/1'])(
-    'rejects %j with a reason',
-    (input) => {
-      const r = parsePrRef(input, 'kubernetes/kubernetes');
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.reason.length).toBeGreaterThan(10);
-    },
-  );
+  it.each([
+    '',
+    'garbage',
+    'https://github.com/kubernetes/kubernetes/issues/1',
+    'kubernetes/kubernetes#0',
+    'x/y#12345678901',
+    'https://gitlab.com/a/b/pull/1',
+  ])('rejects %j with a reason', (input) => {
+    const r = parsePrRef(input, 'kubernetes/kubernetes');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason.length).toBeGreaterThan(10);
+  });
 
   it('never throws on arbitrary input', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => typeof parsePrRef(s, 'a/b').ok === 'boolean'));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => typeof parsePrRef(s, 'a/b').ok === 'boolean'),
+    );
   });
 
   it('keys round-trip', () => {
-    expect(keyToRef('kubernetes/kubernetes#5')).toEqual({ owner: 'kubernetes', repo: 'kubernetes', number: 5 });
+    expect(keyToRef('kubernetes/kubernetes#5')).toEqual({
+      owner: 'kubernetes',
+      repo: 'kubernetes',
+      number: 5,
+    });
     expect(keyToRef('<!channel>#5')).toBeUndefined();
   });
 
@@ -115,9 +140,17 @@ describe('PR references', () => {
 
 describe('original PRs from script-made titles and bodies', () => {
   it('reads one or several originals', () => {
-    expect(parseOriginals('Automated cherry pick of #138324: Fix x', 'Cherry pick of #138324 on release-1.35.', PREFIX)).toEqual([138324]);
+    expect(
+      parseOriginals(
+        'Automated cherry pick of #138324: Fix x',
+        'Cherry pick of #138324 on release-1.35.',
+        PREFIX,
+      ),
+    ).toEqual([138324]);
     expect(parseOriginals('Automated cherry pick of #12345 #56789: two', '', PREFIX)).toEqual([12345, 56789]);
-    expect(parseOriginals('Manual backport', 'Cherry pick of #1 #2 on release-1.34.\n\n#1: a', PREFIX)).toEqual([1, 2]);
+    expect(
+      parseOriginals('Manual backport', 'Cherry pick of #1 #2 on release-1.34.\n\n#1: a', PREFIX),
+    ).toEqual([1, 2]);
     expect(parseOriginals('Fix #99 in kubelet', 'Fixes #98', PREFIX)).toEqual([]);
   });
 
@@ -131,8 +164,8 @@ describe('original PRs from script-made titles and bodies', () => {
 
 describe('gates (Prow cherry-pick-approved plugin)', () => {
   it('the default blocking labels are the plugin list and exist in the real label set', () => {
-    const labels = (parse(fixture('labels-excerpt.yaml')) as { default: { labels: Array<{ name: string }> } }).default
-      .labels;
+    const labels = (parse(fixture('labels-excerpt.yaml')) as { default: { labels: Array<{ name: string }> } })
+      .default.labels;
     const names = new Set(labels.map((l) => l.name));
     expect(cfg.blockingLabels).toEqual(PROW_BLOCKING_LABELS);
     expect(names.has('do-not-merge/cherry-pick-not-approved')).toBe(true);
@@ -185,20 +218,27 @@ describe('card renderer', () => {
 
   it('pending card: title link, author, branch, originals, gates, deadline, buttons; valid Block Kit', () => {
     const r = row();
-    const deadline = { release: '1.35.4', deadline: DateTime.fromISO('2026-07-10T12:00:00Z', { zone: 'utc' }) };
+    const deadline = {
+      release: '1.35.4',
+      deadline: DateTime.fromISO('2026-07-10T12:00:00Z', { zone: 'utc' }),
+    };
     const card = renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg), deadline });
     expect(validateMessage(card)).toEqual([]);
     const json = JSON.stringify(card);
     expect(json).toContain('Next cherry-pick deadline for release-1.35: *2026-07-10 12:00 UTC* (for 1.35.4)');
     expect(json).toContain('https://github.com/kubernetes/kubernetes/pull/138324|#138324');
-    const actions = card.blocks.find((b) => b.type === 'actions') as { elements: Array<{ action_id: string; value: string }> };
+    const actions = card.blocks.find((b) => b.type === 'actions') as {
+      elements: Array<{ action_id: string; value: string }>;
+    };
     expect(actions.elements.map((e) => e.action_id)).toEqual([ACTIONS.approve, ACTIONS.reject]);
     expect(actions.elements[0]!.value).toBe('kubernetes/kubernetes#138416');
   });
 
   it('no deadline line when the schedule has none', () => {
     const r = row();
-    expect(JSON.stringify(renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg) }))).not.toContain('deadline');
+    expect(
+      JSON.stringify(renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg) })),
+    ).not.toContain('deadline');
   });
 
   it('approved, rejected, failed and dry-run states', () => {
@@ -208,11 +248,21 @@ describe('card renderer', () => {
     expect(JSON.stringify(a)).toContain('*Approved* by <@U8DFY4TTK> at 2026-07-01 09:30 UTC');
     expect(a.blocks.some((b) => b.type === 'actions')).toBe(false);
     const dry = row({ ...decided, state: 'approved', action: 'approve', dryRun: true });
-    expect(JSON.stringify(renderCard({ ...base, row: dry, gates: evaluateGates(dry.snapshot, cfg) }))).toContain('dry run');
+    expect(
+      JSON.stringify(renderCard({ ...base, row: dry, gates: evaluateGates(dry.snapshot, cfg) })),
+    ).toContain('dry run');
     const rejected = row({ ...decided, state: 'rejected', action: 'reject', reason: '<!here> not eligible' });
-    const rj = JSON.stringify(renderCard({ ...base, row: rejected, gates: evaluateGates(rejected.snapshot, cfg) }));
+    const rj = JSON.stringify(
+      renderCard({ ...base, row: rejected, gates: evaluateGates(rejected.snapshot, cfg) }),
+    );
     expect(rj).toContain('&lt;!here&gt; not eligible');
-    const failed = row({ ...decided, state: 'failed', action: 'approve', labelDone: true, error: 'GitHub answered HTTP 502' });
+    const failed = row({
+      ...decided,
+      state: 'failed',
+      action: 'approve',
+      labelDone: true,
+      error: 'GitHub answered HTTP 502',
+    });
     const f = renderCard({ ...base, row: failed, gates: evaluateGates(failed.snapshot, cfg) });
     expect(JSON.stringify(f)).toContain('So far the `cherry-pick-approved` label was added');
     expect(JSON.stringify(f)).toContain(ACTIONS.retry);
@@ -227,7 +277,8 @@ describe('card renderer', () => {
         const card = renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg) });
         expect(validateMessage(card)).toEqual([]);
         const json = JSON.stringify(card);
-        if (title.includes('<!channel>') || author.includes('<!channel>')) expect(json).not.toContain('<!channel>');
+        if (title.includes('<!channel>') || author.includes('<!channel>'))
+          expect(json).not.toContain('<!channel>');
       }),
       { numRuns: 200 },
     );
@@ -239,7 +290,14 @@ describe('card renderer', () => {
 
   it('siblings and Approve all', () => {
     const r = row();
-    const sib = row({}, { number: 138417, base: 'release-1.34', htmlUrl: 'https://github.com/kubernetes/kubernetes/pull/138417' });
+    const sib = row(
+      {},
+      {
+        number: 138417,
+        base: 'release-1.34',
+        htmlUrl: 'https://github.com/kubernetes/kubernetes/pull/138417',
+      },
+    );
     const card = renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg), siblings: [sib] });
     const json = JSON.stringify(card);
     expect(json).toContain('Sibling picks');
@@ -254,7 +312,9 @@ describe('card renderer', () => {
     const c2 = renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg) });
     expect(cardHash(c1)).toBe(cardHash(c2));
     const r2 = row({}, { labels: [] });
-    expect(cardHash(renderCard({ ...base, row: r2, gates: evaluateGates(r2.snapshot, cfg) }))).not.toBe(cardHash(c1));
+    expect(cardHash(renderCard({ ...base, row: r2, gates: evaluateGates(r2.snapshot, cfg) }))).not.toBe(
+      cardHash(c1),
+    );
   });
 });
 
@@ -268,7 +328,10 @@ describe('modal, list and audit renderers', () => {
   it('list: oldest first as given, ages, many rows stay within Slack limits', () => {
     const now = DateTime.fromISO('2026-07-01T09:00:00Z', { zone: 'utc' });
     const rows = Array.from({ length: 120 }, (_, i) => {
-      const r = row({}, { number: 1000 + i, title: `${'x'.repeat(300)} <!channel>`, createdAt: '2026-06-28T09:00:00Z' });
+      const r = row(
+        {},
+        { number: 1000 + i, title: `${'x'.repeat(300)} <!channel>`, createdAt: '2026-06-28T09:00:00Z' },
+      );
       return { row: r, gates: evaluateGates(r.snapshot, cfg) };
     });
     const out = renderList(rows, { now });
@@ -284,8 +347,26 @@ describe('modal, list and audit renderers', () => {
     const out = renderAudit(
       'kubernetes/kubernetes#1',
       [
-        { id: 1, repo: 'kubernetes/kubernetes', number: 1, at: '2026-07-01T09:00:00Z', actor: 'U1', action: 'approve_failed', detail: 'GitHub answered HTTP 502', dryRun: false },
-        { id: 2, repo: 'kubernetes/kubernetes', number: 1, at: '2026-07-01T09:05:00Z', actor: 'U1', action: 'approved', detail: null, dryRun: false },
+        {
+          id: 1,
+          repo: 'kubernetes/kubernetes',
+          number: 1,
+          at: '2026-07-01T09:00:00Z',
+          actor: 'U1',
+          action: 'approve_failed',
+          detail: 'GitHub answered HTTP 502',
+          dryRun: false,
+        },
+        {
+          id: 2,
+          repo: 'kubernetes/kubernetes',
+          number: 1,
+          at: '2026-07-01T09:05:00Z',
+          actor: 'U1',
+          action: 'approved',
+          detail: null,
+          dryRun: false,
+        },
       ],
       { timezone: 'Europe/Amsterdam', url: 'https://github.com/kubernetes/kubernetes/pull/1' },
     );
@@ -301,8 +382,12 @@ describe('GitHub errors and text posted to GitHub', () => {
   it('classifies retryable failures', () => {
     expect(isRetryable({ status: 502 })).toBe(true);
     expect(isRetryable({ status: 429 })).toBe(true);
-    expect(isRetryable(Object.assign(new Error('You have exceeded a secondary rate limit'), { status: 403 }))).toBe(true);
-    expect(isRetryable(Object.assign(new Error('Resource not accessible by integration'), { status: 403 }))).toBe(false);
+    expect(
+      isRetryable(Object.assign(new Error('You have exceeded a secondary rate limit'), { status: 403 })),
+    ).toBe(true);
+    expect(
+      isRetryable(Object.assign(new Error('Resource not accessible by integration'), { status: 403 })),
+    ).toBe(false);
     expect(isRetryable({ status: 422 })).toBe(false);
     expect(isRetryable(new Error('socket hang up'))).toBe(true);
     expect(describeGitHubError(Object.assign(new Error('Bad Gateway'), { status: 502 }))).toBe(
