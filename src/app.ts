@@ -3,6 +3,7 @@ import {
   App,
   type CustomRoute,
   HTTPReceiver,
+  isValidSlackRequest,
   LogLevel,
   type Receiver,
   SocketModeReceiver,
@@ -156,6 +157,7 @@ export function createRelbot(opts: RelbotOptions): Relbot {
       },
     });
     receiver = httpReceiver;
+    guardMalformedBodies(httpReceiver, env.slackSigningSecret!, log);
   }
 
   const app = new App({
@@ -278,5 +280,66 @@ function routeHandler(routes: CustomRoute[]) {
     Promise.resolve(route.handler(Object.assign(req, { params: {} }), res)).catch((err) =>
       sendText(res, 500, String(err)),
     );
+  };
+}
+
+/**
+ * Bolt's HTTP receiver dereferences the parsed body before any hook can run, so a body that is
+ * JSON `null` (or a `payload=` that is not an object) throws outside every handler and leaves the
+ * request hanging. relbot buffers the body first (Bolt reuses `req.rawBody`) and answers such
+ * bodies 400 itself. Signature checks stay Bolt's.
+ */
+function guardMalformedBodies(receiver: HTTPReceiver, signingSecret: string, log: Logger): void {
+  const original = receiver.requestListener;
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  receiver.requestListener = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return original(req, res);
+    let raw: Buffer;
+    try {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of req) {
+        size += (c as Buffer).length;
+        if (size > 4 * 1024 * 1024) return sendText(res, 413, 'request body too large');
+        chunks.push(c as Buffer);
+      }
+      raw = Buffer.concat(chunks);
+    } catch {
+      return sendText(res, 400, 'unreadable body');
+    }
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+    const text = raw.toString('utf8');
+    let ok = true;
+    if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
+      const payload = new URLSearchParams(text).get('payload');
+      if (payload !== null) {
+        try {
+          ok = isObject(JSON.parse(payload));
+        } catch {
+          ok = false;
+        }
+      }
+    } else {
+      try {
+        ok = isObject(JSON.parse(text));
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      // Unsigned or forged garbage is still a 401, as for any other body.
+      const signed = isValidSlackRequest({
+        signingSecret,
+        body: text,
+        headers: {
+          'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+          'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp'] ?? 0),
+        },
+      });
+      if (!signed) return sendText(res, 401, '');
+      log.warn({ url: req.url }, 'malformed Slack request body; answered 400');
+      return sendText(res, 400, 'malformed body');
+    }
+    return original(req, res);
   };
 }

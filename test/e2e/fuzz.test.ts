@@ -107,3 +107,21 @@ describe('fuzzing commands and interaction payloads', () => {
     expect(res.status).toBeLessThan(500);
   });
 });
+
+describe('malformed bodies', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.stop());
+
+  it('a signed JSON null or non-object payload gets 400; the same unsigned gets 401', async () => {
+    for (const body of ['payload=null', 'payload=%5B1%2C2%5D', 'payload=42']) {
+      expect((await h.driver.sendSigned(body)).status).toBe(400);
+      expect((await h.driver.post(body, {})).status).toBe(401);
+    }
+    const json = await h.driver.post('null', { 'content-type': 'application/json' });
+    expect(json.status).toBe(401);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+});
