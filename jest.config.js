@@ -15,6 +15,7 @@ const esmOnly = [
   'universal-github-app-jwt',
   'bottleneck',
   'markdown-table',
+  'marked',
 ];
 const swc = [
   '@swc/jest',
