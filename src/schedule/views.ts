@@ -120,7 +120,7 @@ export function nextView(ctx: ViewContext, limit = 8): Reply {
     sections.push(...chunkLines(['*Patch releases*', ...lines]));
   }
   if (!sections.length) return reply('*What is next*', [nothingAhead(ctx, 'schedule')], footer);
-  return reply(`*What is next* (times in ${escapeMrkdwn(tz)} and UTC)`, sections, footer);
+  return reply(`*What is next* (times in ${tz} and UTC)`, sections, footer);
 }
 
 /** `/schedule 1.37`: the whole timeline, past rows marked. */
@@ -139,7 +139,7 @@ export function cycleView(ctx: ViewContext, cycle: CycleDoc): Reply {
     return `${mark} ${m.week ? `W${m.week} ` : ''}${past ? `~${line}~` : line}`;
   });
   const pastCount = rows.filter((m) => isPast(m, now, ctx.allDayZone)).length;
-  const title = `*Kubernetes v${cycle.version} timeline* — ${rows.length} milestones, ${pastCount} past (times in ${escapeMrkdwn(tz)} and UTC)`;
+  const title = `*Kubernetes v${cycle.version} timeline* — ${rows.length} milestones, ${pastCount} past (times in ${tz} and UTC)`;
   const problems = cycle.problems.length
     ? [
         `:warning: ${cycle.problems.length} row(s) of the page could not be read and are not shown: ${cycle.problems
@@ -205,5 +205,5 @@ export function patchesView(ctx: ViewContext): Reply {
     supported.some((s) => s.next?.targetDate && s.next.targetDate >= today) || slots.length > 0;
   if (!anyAhead)
     return reply('*Patch releases*', [nothingAhead(ctx, 'patch schedule'), ...chunkLines(lines)], footer);
-  return reply(`*Patch releases* (times in ${escapeMrkdwn(tz)} and UTC)`, chunkLines(lines), footer);
+  return reply(`*Patch releases* (times in ${tz} and UTC)`, chunkLines(lines), footer);
 }
