@@ -4,6 +4,7 @@ import { fixture } from '../../src/fixtures';
 import { people } from '../../src/sandbox/seed';
 import { scheduleSourcesConfig, seedSchedule } from '../../src/sandbox/seed-schedule';
 import { currentCycle, nextCherryPickDeadline } from '../../src/schedule/api';
+import { allMilestones, loadSchedule } from '../../src/schedule/store';
 import { type Harness, startHarness } from '../helpers/harness';
 
 /** Every text of an answer: the fallback text, section texts and context elements. */
@@ -192,12 +193,9 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     expect(res.headers.get('content-type')).toContain('text/calendar');
     const text = await res.text();
     const events = Object.values(nodeIcal.sync.parseICS(text)).filter(
-      (e) => e.type === 'VEVENT',
-    ) as nodeIcal.VEvent[];
-    const milestones = (await import('../../src/schedule/store')).allMilestones(
-      (await import('../../src/schedule/store')).loadSchedule(h.db, h.config),
-      h.config,
+      (e): e is nodeIcal.VEvent => e?.type === 'VEVENT',
     );
+    const milestones = allMilestones(loadSchedule(h.db, h.config), h.config);
     expect(events).toHaveLength(milestones.length);
     expect(new Set(events.map((e) => e.uid)).size).toBe(events.length);
     const cf = events.find(
@@ -216,7 +214,7 @@ describe('/schedule over real HTTP, against the real files served by the emulate
       2026, 5, 18,
     ]);
     const india = events.find((e) => e.uid === 'v1.37-kubecon-india@relbot.sig-release.k8s.io')!;
-    expect([india.end.getMonth() + 1, india.end.getDate()]).toEqual([6, 20]); // DTEND exclusive
+    expect([india.end!.getMonth() + 1, india.end!.getDate()]).toEqual([6, 20]); // DTEND exclusive
     const deadline = events.find(
       (e) => e.uid === 'patches-cherry-pick-deadline-2026-07@relbot.sig-release.k8s.io',
     )!;
