@@ -152,11 +152,18 @@ export function parseIsoDate(value: unknown): string | undefined {
 /** Where an all-day or span milestone begins and ends, as instants, for a zone. */
 export function timingBounds(t: Timing, allDayZone: string): { start: DateTime; end: DateTime } {
   if (t.type === 'instant') {
-    const at = DateTime.fromISO(t.at, { zone: 'utc' });
+    const at = DateTime.fromMillis(Date.parse(t.at), { zone: 'utc' });
     return { start: at, end: at };
   }
   const first = t.type === 'day' ? t.date : t.start;
   const last = t.type === 'day' ? t.date : t.end;
+  if (allDayZone === 'UTC' || allDayZone === 'utc' || allDayZone === 'Etc/UTC') {
+    // fast path (this runs for every milestone on every reminder run)
+    return {
+      start: DateTime.fromMillis(Date.parse(`${first}T00:00:00Z`), { zone: 'utc' }),
+      end: DateTime.fromMillis(Date.parse(`${last}T00:00:00Z`) + 86_400_000, { zone: 'utc' }),
+    };
+  }
   const start = DateTime.fromISO(first, { zone: allDayZone }).startOf('day').toUTC();
   const end = DateTime.fromISO(last, { zone: allDayZone }).plus({ days: 1 }).startOf('day').toUTC();
   return { start, end };
@@ -167,8 +174,13 @@ export function timingBounds(t: Timing, allDayZone: string): { start: DateTime; 
  * '24:00' means the end of that day (so the default, end of the day AoE, is the next day 12:00 UTC).
  */
 export function cutoffInstant(date: string, policy: { zone: string; time: string }): DateTime {
-  const zone = policy.zone === 'AoE' ? 'UTC-12' : policy.zone;
   const [hh, mm] = policy.time.split(':').map(Number) as [number, number];
+  const fixedOffsetHours = policy.zone === 'AoE' ? -12 : policy.zone === 'UTC' ? 0 : undefined;
+  if (fixedOffsetHours !== undefined) {
+    const ms = Date.parse(`${date}T00:00:00Z`) + ((hh - fixedOffsetHours) * 60 + mm) * 60_000;
+    return DateTime.fromMillis(ms, { zone: 'utc' });
+  }
+  const zone = policy.zone;
   const day = DateTime.fromISO(date, { zone });
   return day.startOf('day').plus({ hours: hh, minutes: mm }).toUTC();
 }

@@ -1,4 +1,4 @@
-import { type DateTime, Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import type { ReminderRule } from './config';
 import { timingBounds } from './dates';
 import type { Milestone } from './model';
@@ -38,7 +38,7 @@ export function ruleMatches(rule: ReminderRule, m: Milestone): boolean {
 }
 
 export function reminderKey(milestoneId: string, lead: string, at: DateTime): string {
-  return `schedule-reminder:${milestoneId}:${lead}:${at.toUTC().toISO({ suppressMilliseconds: true })}`;
+  return `schedule-reminder:${milestoneId}:${lead}:${new Date(at.toMillis()).toISOString().replace(/\.000Z$/, 'Z')}`;
 }
 
 /** Every reminder the rules produce for these milestones, sorted by due time. */
@@ -48,6 +48,8 @@ export function planReminders(
   allDayZone = 'UTC',
 ): PlannedReminder[] {
   const out: PlannedReminder[] = [];
+  const leadMs = new Map<string, number>();
+  for (const r of rules) for (const l of r.leads) leadMs.set(l, leadDuration(l).toMillis());
   for (const m of milestones) {
     const leads = new Set<string>();
     for (const r of rules) if (ruleMatches(r, m)) for (const l of r.leads) leads.add(l);
@@ -58,7 +60,7 @@ export function planReminders(
         key: reminderKey(m.id, lead, at),
         milestone: m,
         lead,
-        dueAt: at.minus(leadDuration(lead)),
+        dueAt: DateTime.fromMillis(at.toMillis() - leadMs.get(lead)!, { zone: 'utc' }),
         milestoneAt: at,
       });
     }

@@ -145,9 +145,14 @@ export async function syncSchedule(deps: Deps): Promise<SyncReport> {
     }
     const sha = sha256(text);
     const row = rows.get(src.key);
+    if (row?.doc && row.content_sha === sha) {
+      // same content as the stored good document: nothing to parse
+      results.push({ src, kind: 'ok', doc: undefined, sha, problems: [], unchanged: true });
+      continue;
+    }
     try {
       const { doc, problems } = parseSource(src, text);
-      results.push({ src, kind: 'ok', doc, sha, problems, unchanged: row?.content_sha === sha && !!row.doc });
+      results.push({ src, kind: 'ok', doc, sha, problems, unchanged: false });
     } catch (err) {
       const error = `${src.label} could not be parsed: ${String((err as Error).message).slice(0, 300)}`;
       log.warn({ err, source: src.key }, 'schedule sync: parse failed; keeping the last good data');
