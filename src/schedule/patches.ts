@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import { cutoffInstant, parseIsoDate } from './dates';
 import type { EolBranch, EolDoc, Milestone, PatchDoc, PatchEntry } from './model';
