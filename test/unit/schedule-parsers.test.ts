@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError, parseConfig } from '../../src/config';
 import { fixture } from '../../src/fixtures';
@@ -372,6 +374,15 @@ describe('schedule config', () => {
       ['releaseDay', ['7d', '1d', '1h', 'now']],
       ['cherryPickDeadline', ['7d', '1d', '1h', 'now']],
     ]);
+  });
+
+  test('relbot.example.yaml: the real Kubernetes sources', () => {
+    const c = parseConfig(readFileSync(join(__dirname, '..', '..', 'relbot.example.yaml'), 'utf8')).schedule;
+    expect(c.sources.cycles.map((s) => s.path)).toEqual([
+      'releases/release-1.37/README.md',
+      'releases/release-1.36/README.md',
+    ]);
+    expect(c.cherryPickCutoff).toEqual({ zone: 'AoE', time: '24:00' });
   });
 
   test('an invalid time zone is a start-up error naming the key and the value', () => {
