@@ -35,8 +35,21 @@ function contextBlock(text: string) {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, 2900) }] };
 }
 
-function reply(title: string, sections: string[], footer: string): Reply {
-  const blocks = [section(title), ...sections.map(section), contextBlock(footer)].slice(0, 49);
+/** Slack refuses messages with more than 50 blocks or about 12,000 characters of block text. */
+const MAX_TEXT = 10_500;
+
+function reply(title: string, allSections: string[], footer: string): Reply {
+  const sections: string[] = [];
+  let total = title.length + Math.min(footer.length, 2900);
+  for (const s of allSections) {
+    if (sections.length >= 45 || total + s.length > MAX_TEXT) {
+      sections.push('_…cut short: too long for one Slack message._');
+      break;
+    }
+    sections.push(s);
+    total += s.length;
+  }
+  const blocks = [section(title), ...sections.map(section), contextBlock(footer)];
   return { response_type: 'ephemeral', text: `${title}\n${sections.join('\n')}`.slice(0, 3000), blocks };
 }
 

@@ -360,3 +360,50 @@ describe('/schedule with an old schedule.yaml and an old cycle: nothing ahead', 
     expect(currentCycle(h.relbot.deps)).toEqual({ version: '1.34', milestone: 'v1.34' });
   });
 });
+
+describe('/schedule with a hostile cycle page', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      config: (raw) => {
+        raw.schedule = {
+          sources: {
+            cycles: [
+              { repo: 'kubernetes/sig-release', path: 'releases/release-1.40/README.md', ref: 'master' },
+            ],
+          },
+        };
+      },
+    });
+    const rows = Array.from(
+      { length: 120 },
+      (_, i) => `| <!channel> *${'🚀'.repeat(300)}* row ${i} | <@U123> | Monday 18th May 2026 | week 1 | |`,
+    );
+    h.github.setFile(
+      'kubernetes',
+      'sig-release',
+      'releases/release-1.40/README.md',
+      `# Kubernetes v1.40\n## Timeline\n| What | Who | When | Week | Release Signal |\n|---|---|---|---|---|\n${rows.join('\n')}\n`,
+      'master',
+    );
+    await h.relbot.jobs.run('schedule-sync');
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  test('huge rows are cut to what Slack accepts; mentions are escaped', async () => {
+    const res = await h.driver.command(people.member.id, '/schedule', '1.40');
+    const body = res.body as { blocks: { type: string; text?: { text: string } }[] };
+    expect(body.blocks.length).toBeLessThanOrEqual(50);
+    const total = body.blocks.reduce((n, b) => n + (b.text?.text.length ?? 0), 0);
+    expect(total).toBeLessThan(12_000);
+    const text = textOf(body);
+    expect(text).toContain('cut short');
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<@U123>');
+    expect(h.slack.violations).toEqual([]);
+    // the import announcement went through Slack's Block Kit checks too
+    expect(h.slack.channelMessages()).toHaveLength(1);
+  });
+});
