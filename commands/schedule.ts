@@ -1,10 +1,117 @@
+import type { Deps } from '../src/deps';
 import type { Feature } from '../src/feature';
-import { type CommandSpec, registerCommand } from '../src/slack/command';
+import { sendText } from '../src/http';
+import { buildCalendar } from '../src/schedule/ics';
+import { scheduleJobs } from '../src/schedule/jobs';
+import { allMilestones, loadSchedule } from '../src/schedule/store';
+import type { SyncReport } from '../src/schedule/sync';
+import { changesText, syncSchedule } from '../src/schedule/sync';
+import { cycleView, emptyReply, nextView, patchesView, type ViewContext } from '../src/schedule/views';
+import { type CommandSpec, type Reply, registerCommand, UserError } from '../src/slack/command';
+import { escapeMrkdwn } from '../src/slack/escape';
+
+/** /schedule: what is next, a cycle's whole timeline, patch releases, and an admin-only sync. */
+
+const VERSION = /^v?(\d{1,2}\.\d{1,3})$/i;
+
+async function viewContext(deps: Deps, user: string): Promise<ViewContext | undefined> {
+  const stored = loadSchedule(deps.db, deps.config);
+  if (!stored.cycles.length && !stored.patches) return undefined;
+  return {
+    stored,
+    milestones: allMilestones(stored, deps.config),
+    now: deps.clock.now(),
+    tz: await deps.directory.timeZone(user, deps.config.timezone),
+    allDayZone: deps.config.schedule.allDayZone,
+    cutoff: deps.config.schedule.cherryPickCutoff,
+  };
+}
+
+function syncReply(report: SyncReport): Reply {
+  const lines = report.sources.map((s) => {
+    if (s.status === 'error') return `:x: ${escapeMrkdwn(s.error ?? s.label)} — the last good data is kept.`;
+    const problems = s.problems.length
+      ? `\n${s.problems
+          .slice(0, 10)
+          .map((p) => `    :warning: ${escapeMrkdwn(p)}`)
+          .join('\n')}`
+      : '';
+    return `${s.status === 'imported' ? ':white_check_mark: imported' : ':ballot_box_with_check: unchanged'} ${escapeMrkdwn(s.label)}${problems}`;
+  });
+  const changes = report.firstImport
+    ? `First import: ${report.milestones} milestones.`
+    : report.changes.length
+      ? `Changes (also posted to the channel):\n${changesText(report.changes)}`
+      : 'No milestone changed.';
+  const text = `*Schedule sync*\n${lines.join('\n')}\n${changes}`.slice(0, 2990);
+  return { response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
 
 export const spec: CommandSpec = {
   command: '/schedule',
   summary: 'Release cycle milestones and patch-release cherry-pick deadlines',
-  subcommands: [],
+  subcommands: [
+    {
+      name: '',
+      usage: '',
+      summary: 'what is next: coming milestones of the current cycle and the next cherry-pick deadlines',
+      async run({ deps, user, args }) {
+        if (args.length) throw new UserError(`\`/schedule\` takes no arguments here.`);
+        const ctx = await viewContext(deps, user);
+        return ctx ? nextView(ctx) : emptyReply();
+      },
+    },
+    {
+      name: 'version',
+      usage: '<1.XX>',
+      summary: 'the whole timeline of a release cycle, e.g. `/schedule 1.37` (past rows marked)',
+      matches: (word) => VERSION.test(word),
+      async run({ deps, user, args }) {
+        // `/schedule 1.37` (matched) and `/schedule version 1.37` both arrive with args = ['1.37'].
+        const version = VERSION.exec(args[0] ?? '')?.[1];
+        if (!version || args.length !== 1)
+          throw new UserError('Give one release cycle version, like `/schedule 1.37`.');
+        const ctx = await viewContext(deps, user);
+        if (!ctx) return emptyReply();
+        const cycle = ctx.stored.cycles.find((c) => c.version === version);
+        if (!cycle) {
+          const known = ctx.stored.cycles.map((c) => c.version).sort();
+          throw new UserError(
+            `relbot has no release cycle ${escapeMrkdwn(version)}.`,
+            known.length
+              ? `Known cycles: ${known.map((v) => `\`/schedule ${v}\``).join(', ')}. Cycle pages are listed under \`schedule.sources.cycles\` in relbot.yaml.`
+              : 'No cycle page is configured under `schedule.sources.cycles` in relbot.yaml.',
+          );
+        }
+        return cycleView(ctx, cycle);
+      },
+    },
+    {
+      name: 'patches',
+      usage: 'patches',
+      summary:
+        'per supported minor: next patch, cherry-pick deadline, target, maintenance mode and end of life',
+      async run({ deps, user, args }) {
+        if (args.length) throw new UserError('`/schedule patches` takes no arguments.');
+        const ctx = await viewContext(deps, user);
+        return ctx ? patchesView(ctx) : emptyReply();
+      },
+    },
+    {
+      name: 'sync',
+      usage: 'sync',
+      summary: 're-import the schedule from GitHub now and post what changed (admins)',
+      async run({ deps, user, args }) {
+        if (args.length) throw new UserError('`/schedule sync` takes no arguments.');
+        if (!(await deps.directory.isIn(deps.config.admins, user)))
+          throw new UserError(
+            `Only admins can run \`/schedule sync\` (${deps.directory.describe(deps.config.admins)}).`,
+            'The schedule is re-imported daily by itself; `/schedule` shows what is stored.',
+          );
+        return syncReply(await syncSchedule(deps));
+      },
+    },
+  ],
 };
 
 export const feature: Feature = {
@@ -12,4 +119,26 @@ export const feature: Feature = {
   register(app, deps) {
     registerCommand(app, deps, spec);
   },
+  jobs: () => scheduleJobs(),
+  routes: (deps) => [
+    {
+      path: '/calendar.ics',
+      method: ['GET'],
+      handler: (_req, res) => {
+        try {
+          const milestones = allMilestones(loadSchedule(deps.db, deps.config), deps.config);
+          const body = buildCalendar(milestones, deps.clock.now());
+          res.writeHead(200, {
+            'content-type': 'text/calendar; charset=utf-8',
+            'content-disposition': 'inline; filename="sig-release.ics"',
+            'cache-control': 'max-age=300',
+          });
+          res.end(body);
+        } catch (err) {
+          deps.log.error({ err }, 'calendar.ics failed');
+          sendText(res, 500, 'calendar unavailable');
+        }
+      },
+    },
+  ],
 };
