@@ -293,7 +293,7 @@ function guardMalformedBodies(receiver: HTTPReceiver, signingSecret: string, log
   const original = receiver.requestListener;
   const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
   receiver.requestListener = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST') return original(req, res);
+    if (req.method !== 'POST' || !req.url?.startsWith('/slack/events')) return original(req, res);
     let raw: Buffer;
     try {
       const chunks: Buffer[] = [];

@@ -63,6 +63,8 @@ export function createGitHub(opts: GitHubOptions): GitHub {
       // GitHub's search API allows 30 requests a minute: the plugin spaces searches 2 s apart.
       // Scaled by the same base as Retry-After, so tests (which shrink the base) do not wait.
       search: spacedLimiterGroup(2 * base) as never,
+      // Writes (labels, comments): GitHub asks for at least a second between content-creating requests.
+      write: spacedLimiterGroup(base) as never,
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (
         retryAfter: number,

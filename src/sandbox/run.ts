@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { createRelbot } from '../app';
@@ -14,7 +14,7 @@ import { SlackDriver } from './slack/driver';
 import { SlackEmulator } from './slack/server';
 
 /** Where the sandbox clock starts: inside the v1.37 cycle, so the real schedule has things ahead. */
-export const SANDBOX_START = '2026-06-08T09:00:00Z';
+export const SANDBOX_START = '2026-06-01T09:00:00Z';
 
 export interface Sandbox {
   url: string;
@@ -43,7 +43,11 @@ export async function startSandbox(opts: {
   const features = await prepareFeatures({ github, slack, raw, clock });
   const config = parseConfig(stringify(raw), 'sandbox relbot.yaml');
   const dbPath = opts.dbPath ?? resolve('data', 'sandbox.db');
-  if (dbPath !== ':memory:') mkdirSync(resolve(dbPath, '..'), { recursive: true });
+  if (dbPath !== ':memory:') {
+    // The emulators start empty each time, so the sandbox's database does too.
+    mkdirSync(resolve(dbPath, '..'), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+  }
   const db = openDb(dbPath);
   const secret = 'sandbox-signing-secret';
   const ctx: SandboxContext = {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
+import { feature as scheduleFeature } from '../../commands/schedule';
 import { ManualClock } from '../../src/clock';
 import { fixture } from '../../src/fixtures';
 import { people } from '../../src/sandbox/seed';
@@ -30,7 +31,7 @@ function config(raw: Record<string, unknown>) {
 }
 
 async function harnessAt(iso: string): Promise<Harness> {
-  const h = await startHarness({ clock: new ManualClock(iso), config });
+  const h = await startHarness({ clock: new ManualClock(iso), config, features: [scheduleFeature] });
   seedSchedule(h.github);
   return h;
 }
