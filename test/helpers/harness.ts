@@ -86,6 +86,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   } as Harness;
 
   const boot = async () => {
+    const authCalls = slack.callsTo('auth.test').length;
     const db = openDb(dbPath);
     const relbot = createRelbot({
       env,
@@ -101,6 +102,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       unhandledRequestTimeoutMillis: 300,
     });
     const port = await relbot.start(0);
+    // Bolt verifies its token with auth.test in the background; wait for it so a test that stops
+    // right after a (re)start does not leave that call to fail after the emulator is gone.
+    await slack.waitFor(() => slack.callsTo('auth.test').length > authCalls);
     h.relbot = relbot;
     h.db = db;
     h.port = port;
@@ -137,7 +141,7 @@ export function textOf(body: unknown): string {
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.text === 'string') out.push(o.text);
-      for (const [k, x] of Object.entries(o)) if (k !== 'text') walk(x);
+      for (const [k, x] of Object.entries(o)) if (k !== 'text' || typeof x !== 'string') walk(x);
     }
   };
   walk(body);
