@@ -292,8 +292,15 @@ function routeHandler(routes: CustomRoute[]) {
 function guardMalformedBodies(receiver: HTTPReceiver, signingSecret: string, log: Logger): void {
   const original = receiver.requestListener;
   const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-  receiver.requestListener = async (req: IncomingMessage, res: ServerResponse) => {
+  // Synchronous for everything else: Bolt's server catches what its listener throws (e.g. 404s).
+  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST' || !req.url?.startsWith('/slack/events')) return original(req, res);
+    checked(req, res).catch((err) => {
+      log.error({ err }, 'error while screening a Slack request');
+      if (!res.headersSent) sendText(res, 500, '');
+    });
+  };
+  const checked = async (req: IncomingMessage, res: ServerResponse) => {
     let raw: Buffer;
     try {
       const chunks: Buffer[] = [];

@@ -205,7 +205,7 @@ export function renderSummary(input: RenderInput): Rendered {
 
   // Footer first (it must fit), then as many items as the budgets allow.
   const footer = contextBlock(
-    `As of ${when(summary.asOf, input.zone)} · stale = no update for ${input.staleAfterDays}+ days · ${repos.map(escapeMrkdwn).join(', ')} · \`/blockers sig <name>\` for one SIG · \`/blockers help\``,
+    `As of ${when(summary.asOf, input.zone)} · stale = no update for ${input.staleAfterDays}+ days · ${repos.map(escapeMrkdwn).join(', ')} · \`/blockers sig &lt;name&gt;\` for one SIG · \`/blockers help\``,
   );
   const reserveBlocks = 2; // "not shown" + footer
   const reserveText = 1200;

@@ -28,7 +28,7 @@ main{display:grid;grid-template-columns:minmax(0,1fr) 360px;height:calc(100vh - 
 button.btn{border:1px solid #bbb;background:#fff;border-radius:4px;padding:4px 12px;cursor:pointer;font:inherit}
 button.btn.primary{background:#007a5a;color:#fff;border-color:#007a5a}button.btn.danger{background:#e01e5a;color:#fff;border-color:#e01e5a}
 code{background:#f3f3f3;border:1px solid #e5e5e5;border-radius:3px;padding:0 3px;font-size:12px}pre{background:#f6f6f6;padding:8px;overflow:auto;border-radius:4px}
-.mention{background:#e8f5fa;color:#1264a3;border-radius:3px;padding:0 2px}
+.emo{font-weight:700}.mention{background:#e8f5fa;color:#1264a3;border-radius:3px;padding:0 2px}
 #composer{display:flex;gap:8px;padding:10px 16px;border-top:1px solid var(--line)}
 #composer input{flex:1;padding:8px;font:inherit;border:1px solid #bbb;border-radius:6px}
 #side{overflow:auto;padding:12px}#side h2{font-size:14px;margin:8px 0}
@@ -76,6 +76,18 @@ code{background:#f3f3f3;border:1px solid #e5e5e5;border-radius:3px;padding:0 3px
 <script>
 const $ = (s) => document.querySelector(s);
 let state = null, user = localStorage.getItem('relbot-user') || '', modalShownFor = null, modalErrors = {};
+// Slack emoji names shown as symbols every font has (headless browsers often lack colour emoji).
+const EMOJI = {warning:['⚠','#b7791f'],white_check_mark:['✔','#1a7f37'],heavy_check_mark:['✔','#1a7f37'],x:['✘','#cf222e'],no_entry:['⛔','#cf222e'],
+  hourglass_flowing_sand:['⌛','#6e7781'],hourglass:['⌛','#6e7781'],calendar:['▦','#326ce5'],date:['▦','#326ce5'],spiral_calendar_pad:['▦','#326ce5'],rotating_light:['◉','#cf222e'],
+  red_circle:['●','#cf222e'],large_green_circle:['●','#1a7f37'],large_yellow_circle:['●','#d4a72c'],white_circle:['○','#6e7781'],bell:['♪','#b7791f'],
+  cherries:['❦','#cf222e'],clock3:['◷','#6e7781'],alarm_clock:['◷','#b7791f'],memo:['✎','#326ce5'],tada:['★','#b7791f'],information_source:['ℹ','#326ce5'],
+  arrow_right:['→','#6e7781'],busts_in_silhouette:['☺','#326ce5'],mega:['➤','#326ce5'],loudspeaker:['➤','#326ce5'],zzz:['z','#6e7781'],fire:['▲','#cf222e'],
+  new:['✚','#326ce5'],construction:['▲','#d4a72c'],lock:['■','#6e7781'],no_entry_sign:['⊘','#cf222e'],arrows_counterclockwise:['↻','#326ce5'],
+  repeat:['↻','#326ce5'],pushpin:['▼','#cf222e'],label:['◆','#326ce5'],ice_cube:['❄','#326ce5'],snowflake:['❄','#326ce5'],rocket:['➚','#326ce5'],
+  ship:['➚','#326ce5'],package:['▣','#b7791f'],email:['✉','#326ce5'],envelope:['✉','#326ce5'],mailbox_with_mail:['✉','#326ce5'],thumbsup:['✔','#1a7f37'],
+  '+1':['✔','#1a7f37'],heavy_plus_sign:['+','#1a7f37'],heavy_minus_sign:['−','#cf222e'],small_red_triangle_down:['▼','#cf222e'],arrow_up:['↑','#1a7f37'],
+  ballot_box_with_check:['☑','#1a7f37'],double_vertical_bar:['‖','#6e7781'],grey_question:['?','#6e7781'],leftwards_arrow_with_hook:['↩','#6e7781'],
+  pencil2:['✎','#326ce5'],point_right:['☞','#326ce5'],scissors:['✂','#6e7781'],small_blue_diamond:['◆','#326ce5'],test_tube:['⚗','#326ce5']};
 const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 function mrkdwn(t) {
   // Slack mrkdwn: text arrives with &amp; &lt; &gt; already escaped; <...> are links/mentions.
@@ -84,6 +96,7 @@ function mrkdwn(t) {
   s = s.replace(/<([^<>]+)>/g, (_, inner) => {
     let html;
     if (inner.startsWith('@')) html = '<span class="mention">@' + esc((state?.names || {})[inner.slice(1).split('|')[0]] || inner.slice(1)) + '</span>';
+    else if (inner.startsWith('!date^')) { const [spec, fb] = inner.split('|'); const ts = Number(spec.split('^')[1]); html = '<span class="date">' + (ts ? esc(new Date(ts * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC') : esc(fb || '')) + '</span>'; }
     else if (inner.startsWith('!subteam^')) html = '<span class="mention">@' + esc(inner.split('|')[1] || 'group') + '</span>';
     else if (inner.startsWith('!')) html = '<span class="mention">@' + esc(inner.slice(1).split('|')[0]) + '</span>';
     else if (inner.startsWith('#')) html = '<span class="mention">#' + esc(inner.slice(1).split('|')[1] || inner.slice(1)) + '</span>';
@@ -92,11 +105,11 @@ function mrkdwn(t) {
   });
   s = s.replace(/</g, '&lt;').replace(/>(?![^\\u0000]*\\u0000)/g, (m) => m);
   s = s.replace(/\`\`\`([\\s\\S]*?)\`\`\`/g, (_, c) => '<pre>' + c + '</pre>');
-  s = s.replace(/\`([^\`\\n]+)\`/g, '<code>$1</code>');
-  s = s.replace(/(^|[\\s(>])\\*([^*\\n]+)\\*/g, '$1<b>$2</b>');
-  s = s.replace(/(^|[\\s(>])_([^_\\n]+)_/g, '$1<i>$2</i>');
-  s = s.replace(/(^|[\\s(>])~([^~\\n]+)~/g, '$1<s>$2</s>');
-  s = s.replace(/:([a-z0-9_+-]+):/g, (m, n) => ({warning:'⚠️',white_check_mark:'✅',x:'❌',hourglass_flowing_sand:'⏳',calendar:'📅',rotating_light:'🚨',red_circle:'🔴',large_green_circle:'🟢',large_yellow_circle:'🟡',bell:'🔔',cherries:'🍒',clock3:'🕒',memo:'📝',tada:'🎉',information_source:'ℹ️',arrow_right:'➡️',heavy_check_mark:'✔️',no_entry:'⛔',hourglass:'⌛',busts_in_silhouette:'👥',mega:'📣',zzz:'💤',fire:'🔥',new:'🆕',construction:'🚧'})[n] || m);
+  s = s.replace(/\`(?!\\u200b)([^\`\\n]+)\`/g, '<code>$1</code>');
+  s = s.replace(/(^|[\\s(>])\\*(?!\\u200b)([^*\\n]+)\\*/g, '$1<b>$2</b>');
+  s = s.replace(/(^|[\\s(>])_(?!\\u200b)([^_\\n]+)_/g, '$1<i>$2</i>');
+  s = s.replace(/(^|[\\s(>])~(?!\\u200b)([^~\\n]+)~/g, '$1<s>$2</s>');
+  s = s.replace(/:([a-z0-9_+-]+):/g, (m, n) => { const e = EMOJI[n]; return e ? '<span class="emo" style="color:' + e[1] + '" title=":' + n + ':">' + e[0] + '</span>' : m; });
   s = s.replace(/\\n/g, '<br>');
   return s.replace(/\\u0000(\\d+)\\u0000/g, (_, i) => parts[Number(i)]);
 }
@@ -143,7 +156,7 @@ function renderFeed() {
     if (m.blocks && m.blocks.length) div.appendChild(renderBlocks(m.blocks, m)); else { const t = document.createElement('div'); t.innerHTML = mrkdwn(m.text); div.appendChild(t); }
     feed.appendChild(div);
   }
-  if (atBottom) feed.scrollTop = feed.scrollHeight;
+  if (atBottom || !renderFeed.scrolled) { feed.scrollTop = feed.scrollHeight; renderFeed.scrolled = true; }
 }
 function renderGithub() {
   $('#reads').textContent = state.githubReads;

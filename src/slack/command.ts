@@ -62,8 +62,10 @@ export class UserError extends Error {
 }
 
 export function usageText(spec: CommandSpec): string {
+  // Usage lines hold `<PR URL>`-style placeholders: entities, or Slack would read them as links.
   const lines = spec.subcommands.map(
-    (s) => `• \`${spec.command}${s.usage ? ` ${s.usage}` : ''}\` — ${s.summary}`,
+    (s) =>
+      `• \`${escapeEntities(`${spec.command}${s.usage ? ` ${s.usage}` : ''}`)}\` — ${escapeEntities(s.summary)}`,
   );
   return `*${spec.command}* — ${spec.summary}\n${lines.join('\n')}\n• \`${spec.command} help\` — this help`;
 }

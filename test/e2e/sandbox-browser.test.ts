@@ -1,0 +1,150 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createLogger } from '../../src/log';
+import { type Sandbox, startSandbox } from '../../src/sandbox/run';
+import { people } from '../../src/sandbox/seed';
+import { CP } from '../../src/sandbox/seed-cherrypicks';
+
+/**
+ * The local sandbox in a real browser (Debian's Chromium driven by playwright-core): a person uses
+ * every feature through the page, and every action travels as a signed Slack request to relbot.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(__dirname, '..', '..', 'test-results');
+
+describe('local sandbox in headless Chromium', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
+    dir = mkdtempSync(join(tmpdir(), 'relbot-sandbox-'));
+    sandbox = await startSandbox({
+      port: 0,
+      dbPath: join(dir, 'sandbox.db'),
+      log: createLogger({ level: 'silent' }),
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${sandbox.url}/`);
+    await page.waitForSelector('#who option', { state: 'attached' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const be = async (userId: string) => {
+    await page.selectOption('#who', userId);
+    expect(await page.inputValue('#who')).toBe(userId);
+  };
+  const run = async (command: string) => {
+    await page.fill('#cmd', command);
+    await page.press('#cmd', 'Enter');
+  };
+  const lastMessage = () => page.locator('#feed .msg').last();
+  const shot = async (name: string) => {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
+
+  it('shows the schedule in the viewer’s time zone', async () => {
+    await be(people.member.id);
+    await run('/schedule');
+    const answer = lastMessage();
+    await answer.getByText('What is next').waitFor();
+    await answer.getByText('Only visible to you').waitFor();
+    expect(await answer.innerText()).toMatch(/Kubernetes v1\.37/);
+    expect(await answer.innerText()).toMatch(/Asia\/Taipei/);
+    await shot('schedule');
+  });
+
+  it('refuses an Approve by a non-approver, then an approver approves and GitHub gets the label', async () => {
+    await be(people.member.id);
+    await run(`/cherrypick kubernetes/kubernetes#${CP.green136}`);
+    await lastMessage().getByText(`#${CP.green136}`).first().waitFor();
+    const card = page
+      .locator('#feed .msg:not(.ephemeral)', { hasText: `#${CP.green136}` })
+      .filter({ has: page.getByRole('button', { name: 'Approve', exact: true }) })
+      .first();
+    await card.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.locator('#feed .msg.ephemeral', { hasText: 'can approve' }).last().waitFor();
+    expect(await page.locator('#github').innerText()).not.toContain('labels');
+
+    await be(people.approver.id);
+    const approverCard = page
+      .locator('#feed .msg:not(.ephemeral)', { hasText: `#${CP.green136}` })
+      .filter({ has: page.getByRole('button', { name: 'Approve', exact: true }) })
+      .first();
+    await approverCard.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.locator('#feed .msg:not(.ephemeral)', { hasText: 'Approved by' }).first().waitFor();
+    await page.locator('#github', { hasText: `/issues/${CP.green136}/labels` }).waitFor();
+    expect(await page.locator('#github').innerText()).toContain('cherry-pick-approved');
+    await shot('approved');
+  });
+
+  it('opens a cycle and submits a shadow application through the modal', async () => {
+    await be(people.lead.id);
+    await run('/shadow open 1.38 closes 2026-06-20');
+    await page
+      .locator('#feed .msg', { hasText: '1.38' })
+      .getByRole('button', { name: /Apply/ })
+      .first()
+      .waitFor();
+    await be(people.member.id);
+    await run('/shadow apply');
+    await page.locator('#modal').waitFor({ state: 'visible' });
+    // Submitting empty shows field-level errors in the modal.
+    await page.click('#modal-submit');
+    await page.locator('#modal .err').first().waitFor();
+    await page.getByLabel('First choice role').selectOption({ label: 'Docs' });
+    await page.getByLabel('GitHub handle').fill('tico88612');
+    await page.getByLabel('Hours per week you can give').fill('8');
+    await page.locator('#modal input[type=radio][value="no"]').check();
+    await page
+      .getByLabel(/Why/)
+      .fill('I want to learn how Kubernetes docs are released, and help the Docs team.');
+    await shot('apply-modal');
+    await page.click('#modal-submit');
+    await page.locator('#modal-wrap').waitFor({ state: 'hidden' });
+    await run('/shadow status');
+    await page.locator('#feed .msg.ephemeral', { hasText: 'Docs' }).last().waitFor();
+    expect(await lastMessage().innerText()).toMatch(/Docs/);
+  });
+
+  it('advancing the sandbox clock fires a reminder into the channel', async () => {
+    const before = await page.locator('#feed .msg:not(.ephemeral)').count();
+    for (const day of ['02', '03', '04', '05', '06']) {
+      await page.getByRole('button', { name: '+1 day' }).click();
+      await page.locator('#clock', { hasText: `2026-06-${day}` }).waitFor();
+    }
+    await page
+      .locator('#feed .msg:not(.ephemeral)', { hasText: /cherry-pick deadline|Freeze|in effect/i })
+      .first()
+      .waitFor();
+    expect(await page.locator('#feed .msg:not(.ephemeral)').count()).toBeGreaterThan(before);
+    expect(await page.locator('#clock').innerText()).toMatch(/2026-06-06/);
+    await page.locator('#feed .msg').last().scrollIntoViewIfNeeded();
+    await shot('main');
+  });
+});
