@@ -108,10 +108,13 @@ export function parseRoster(markdown: string): Roster {
 
 /** Text safe inside a markdown table cell (no pipes, no line breaks). */
 function cellText(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/\|/g, '\\|')
-    .trim();
+  return (
+    s
+      // Any line break (U+2028/2029 and control characters too) would end the table row.
+      .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+      .replace(/\|/g, '\\|')
+      .trim()
+  );
 }
 
 /** `Name ([@gh](https://github.com/gh) / Slack: `@Slack Name`)` exactly as in release-team.md. */

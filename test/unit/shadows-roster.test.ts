@@ -162,6 +162,18 @@ describe('roster rendering', () => {
     );
   });
 
+  it('a Slack name with a Unicode line separator stays in its table row (found by fuzzing)', () => {
+    const lead = { name: 'Ana', github: 'ana', slack: '!\u2028¹' };
+    const shadow = { name: 'Bo', github: 'bo', slack: 'bo\u0085x' };
+    const roster: Roster = {
+      version: '1.38',
+      roles: [{ role: 'Docs', leads: [lead], shadows: [shadow], leadTbd: false, shadowsTbd: false }],
+    };
+    const back = parseRoster(renderRosterMarkdown(roster));
+    expect(back.roles[0]!.leads.map((p) => p.github)).toEqual(['ana']);
+    expect(back.roles[0]!.shadows.map((p) => p.github)).toEqual(['bo']);
+  });
+
   it('round trip holds for arbitrary names and Slack names (pipes, commas, unicode, backticks)', () => {
     const name = fc
       .string({ minLength: 1, maxLength: 30, unit: 'grapheme' })

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { validateMessage, validateView } from './blockkit';
 import type { OpenView, SlackEmulator, SlackMessage } from './server';
 
 /**
@@ -52,13 +53,30 @@ export class SlackDriver {
     return { status: res.status, body: parsed, text };
   }
 
-  /** Signs and sends a form body; `ageSec` makes the timestamp that many seconds old. */
+  /**
+   * Signs and sends a form body; `ageSec` makes the timestamp that many seconds old. What relbot
+   * answers in the ack (a message, or a modal for response_action update/push) goes through the
+   * same Block Kit checks as Web API calls, recorded in the emulator's `violations`.
+   */
   async sendSigned(body: string, opts: { ageSec?: number; secret?: string } = {}): Promise<SlackResponse> {
     const ts = Math.floor((this.opts.nowSec?.() ?? Date.now() / 1000) - (opts.ageSec ?? 0));
-    return this.post(body, {
+    const res = await this.post(body, {
       'x-slack-request-timestamp': String(ts),
       'x-slack-signature': signSlackRequest(opts.secret ?? this.opts.signingSecret, ts, body),
     });
+    const ack = res.body as
+      | { text?: unknown; blocks?: unknown; response_action?: string; view?: unknown }
+      | '';
+    if (res.status === 200 && ack && typeof ack === 'object') {
+      const errors =
+        ack.response_action === 'update' || ack.response_action === 'push'
+          ? validateView(ack.view)
+          : ack.response_action
+            ? []
+            : validateMessage(ack);
+      if (errors.length) this.slack.violations.push({ method: 'ack', errors });
+    }
+    return res;
   }
 
   commandBody(user: string, command: string, text: string, channel = 'C0RELEASE'): string {
