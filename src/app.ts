@@ -289,6 +289,21 @@ function routeHandler(routes: CustomRoute[]) {
  * request hanging. relbot buffers the body first (Bolt reuses `req.rawBody`) and answers such
  * bodies 400 itself. Signature checks stay Bolt's.
  */
+/** Interactive payload types Bolt routes (bolt-js helpers.ts getTypeAndConversation). */
+const INTERACTION_TYPES = new Set([
+  'block_actions',
+  'block_suggestion',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'interactive_message',
+  'dialog_submission',
+  'dialog_cancellation',
+  'dialog_suggestion',
+  'workflow_step_edit',
+]);
+
 function guardMalformedBodies(receiver: HTTPReceiver, signingSecret: string, log: Logger): void {
   const original = receiver.requestListener;
   const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -318,17 +333,23 @@ function guardMalformedBodies(receiver: HTTPReceiver, signingSecret: string, log
     const text = raw.toString('utf8');
     let ok = true;
     if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
-      const payload = new URLSearchParams(text).get('payload');
+      const form = new URLSearchParams(text);
+      const payload = form.get('payload');
       if (payload !== null) {
+        // Interactivity: an object with a type Bolt can route; anything else would wait out Bolt's 3 s timer.
         try {
-          ok = isObject(JSON.parse(payload));
+          const p = JSON.parse(payload) as { type?: unknown };
+          ok = isObject(p) && typeof p.type === 'string' && INTERACTION_TYPES.has(p.type);
         } catch {
           ok = false;
         }
+      } else {
+        ok = form.has('command') || form.get('ssl_check') === '1';
       }
     } else {
       try {
-        ok = isObject(JSON.parse(text));
+        const body = JSON.parse(text) as { type?: unknown };
+        ok = isObject(body) && typeof body.type === 'string';
       } catch {
         ok = false;
       }

@@ -78,6 +78,15 @@ export function unhandledInteractionGuard(
         }).catch(() => {});
         return;
       }
+    } else if (
+      ['shortcut', 'message_action', 'block_suggestion', 'interactive_message', 'dialog_submission'].includes(
+        String(body.type),
+      )
+    ) {
+      // relbot declares no shortcuts, legacy attachments or dialogs.
+      log.warn({ type: body.type }, 'unhandled interaction type; acked');
+      await ack?.();
+      return;
     } else if (body.type === 'view_submission' || body.type === 'view_closed') {
       if (!matchesAny(registry.views, body.view?.callback_id, 'callback_id')) {
         log.warn({ callback_id: body.view?.callback_id }, 'unhandled modal; acked');

@@ -96,7 +96,7 @@ describe('fuzzing commands and interaction payloads', () => {
         const res = await h.driver.sendInteraction(payload);
         expect(res.status).toBeLessThan(500);
       }),
-      { numRuns: 60 },
+      { numRuns: 300 },
     );
     expect(writes()).toEqual(before);
   });

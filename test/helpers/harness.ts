@@ -99,7 +99,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       github: { retries: 2, retryAfterBaseMs: 5, timeoutMs: 3000 },
       outbound: { intervalMs: 1, sleep: async () => {} },
       cron: false,
-      unhandledRequestTimeoutMillis: 300,
     });
     const port = await relbot.start(0);
     // Bolt verifies its token with auth.test in the background; wait for it so a test that stops
@@ -124,9 +123,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   };
   h.stop = async () => {
     await h.stopRelbot();
+    // Every e2e test doubles as a Block Kit check: nothing relbot sent may break Slack's limits.
+    const violations = opts.slack ? [] : [...slack.violations];
     if (!opts.slack) await slack.stop();
     if (!opts.github) await github.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (violations.length)
+      throw new Error(`Block Kit violations: ${JSON.stringify(violations).slice(0, 2000)}`);
   };
   return h;
 }
