@@ -223,6 +223,24 @@ describe('deploy/kubernetes', () => {
       expect(p.backend.service).toEqual({ name: svc.metadata.name, port: { name: 'http' } });
   });
 
+  it('the restore pod example mounts the same claim at /data and meets the same security rules', () => {
+    const restore = docs('restore-pod.example.yaml')[0]!;
+    expect(restore.kind).toBe('Pod');
+    const vol = (restore.spec.volumes as Obj[]).find((v) => v.persistentVolumeClaim);
+    expect(vol?.persistentVolumeClaim.claimName).toBe(byKind('PersistentVolumeClaim').metadata.name);
+    const c = (restore.spec.containers as Obj[])[0]!;
+    expect((c.volumeMounts as Obj[]).find((m) => m.name === vol!.name)?.mountPath).toBe('/data');
+    const effective = { ...restore.spec.securityContext, ...c.securityContext };
+    expect(effective).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
   const kubectl = (() => {
     try {
       execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
