@@ -66,7 +66,9 @@ describe('backup rules', () => {
       since: utc('2026-07-04T03:30:00Z'),
     });
     // Other files do not count as backups.
-    expect(backupDue(['relbot-20260704T033000Z.db.partial'], cron, utc('2026-07-04T04:00:00Z')).due).toBe(true);
+    expect(backupDue(['relbot-20260704T033000Z.db.partial'], cron, utc('2026-07-04T04:00:00Z')).due).toBe(
+      true,
+    );
   });
 
   it('puts backups next to the database unless backup.dir says otherwise', () => {
