@@ -109,7 +109,7 @@ export function parseRoster(markdown: string): Roster {
 /** Text safe inside a markdown table cell (no pipes, no line breaks). */
 function cellText(s: string): string {
   return s
-    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\r\n\v\f\u0085\u2028\u2029]+/g, ' ')
     .replace(/\|/g, '\\|')
     .trim();
 }

@@ -162,6 +162,19 @@ describe('roster rendering', () => {
     );
   });
 
+  it('names with Unicode line separators stay on their table row (fast-check seed -253554284)', () => {
+    const ps = [
+      { name: 'Ͱ', github: 'lead0', slack: '!\u2028一 ' },
+      { name: 'Ⰰ\u2029x', github: 'shadow1', slack: 'a\u0085b\vc\fd' },
+    ];
+    const roster: Roster = {
+      version: '1.38',
+      roles: [{ role: 'Docs', leads: [ps[0]!], shadows: ps.slice(1), leadTbd: false, shadowsTbd: false }],
+    };
+    const got = parseRoster(renderRosterMarkdown(roster)).roles[0]!;
+    expect([...got.leads, ...got.shadows].map((p) => p.github)).toEqual(['lead0', 'shadow1']);
+  });
+
   it('round trip holds for arbitrary names and Slack names (pipes, commas, unicode, backticks)', () => {
     const name = fc
       .string({ minLength: 1, maxLength: 30, unit: 'grapheme' })
