@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { backupConfig } from './backup/config';
 import { blockersConfig } from './blockers/config';
 import { cherrypicksConfig } from './cherrypicks/config';
 import { audience, githubLogin, repoName, slackChannelId, slackUserId, timeZone } from './config-types';
@@ -47,6 +48,7 @@ export const configSchema = z
     shadows: shadowsConfig,
     schedule: scheduleConfig,
     blockers: blockersConfig,
+    backup: backupConfig,
   })
   .strict();
 
