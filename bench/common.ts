@@ -2,9 +2,11 @@ import { createHmac } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock';
 import { fixture } from '../src/fixtures';
-import { parseCycleReadme } from '../src/schedule/readme';
 import { CHANNEL, people, seedConfig } from '../src/sandbox/seed';
 import { SCHEDULE_FILES, scheduleSourcesConfig } from '../src/sandbox/seed-schedule';
+import { timingBounds } from '../src/schedule/dates';
+import { parseCycleReadme } from '../src/schedule/readme';
+import { APPROVE_ACTION, SIGNING_SECRET } from './constants';
 
 /**
  * What the bench's processes share: the signing secret, the relbot.yaml object, the two cycle pages
@@ -12,12 +14,10 @@ import { SCHEDULE_FILES, scheduleSourcesConfig } from '../src/sandbox/seed-sched
  * format of the servers' bench-only routes.
  */
 
-export const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
-export const BOT_TOKEN = 'xoxb-bench';
-export const FLOOD_COMMAND = '/bench-flood';
+export { APPROVE_ACTION, BOT_TOKEN, FLOOD_COMMAND, SIGNING_SECRET } from './constants';
+
 /** The PR whose card is already approved: the Approve click that must not call GitHub. */
 export const APPROVED_PR = { owner: 'kubernetes', repo: 'kubernetes', number: 139001 };
-export const APPROVE_ACTION = 'cherrypick_approve';
 
 /** Where the benchmark's clock stands: inside the v1.37 cycle, so `/schedule` has things ahead. */
 export const BENCH_NOW = '2026-06-01T09:00:00Z';
@@ -54,19 +54,16 @@ const fmt = (d: DateTime, withMonth: boolean) =>
 export function deriveCycleReadme(text: string, from: string, to: string, shiftDays: number): string {
   const parse = (day: string, month: string, year: string) =>
     DateTime.fromFormat(`${day} ${month} ${year}`, 'd LLLL yyyy', { zone: 'utc' });
-  let out = text.replace(
-    new RegExp(`${WEEKDAY} ${DAY} - ${WEEKDAY} ${DAY} ${MONTH} (\\d{4})`, 'g'),
-    (_m, _w1, d1: string, _w2, d2: string, month: string, year: string) => {
+  // One pass (a range and a single date alike), so no date is moved twice.
+  const out = text.replace(
+    new RegExp(`${WEEKDAY} ${DAY}(?: - ${WEEKDAY} ${DAY})? ${MONTH} (\\d{4})`, 'g'),
+    (_m, _w1, d1: string, w2: string | undefined, d2: string | undefined, month: string, year: string) => {
+      if (!w2 || !d2) return fmt(parse(d1, month, year).plus({ days: shiftDays }), true);
       const end = parse(d2, month, year);
-      const start = end.minus({ days: Number(d2) - Number(d1) });
-      const s = start.plus({ days: shiftDays });
+      const s = end.minus({ days: Number(d2) - Number(d1) }).plus({ days: shiftDays });
       const e = end.plus({ days: shiftDays });
       return s.month === e.month ? `${fmt(s, false)} - ${fmt(e, true)}` : `${fmt(s, true)} - ${fmt(e, true)}`;
     },
-  );
-  out = out.replace(
-    new RegExp(`${WEEKDAY} ${DAY} ${MONTH} (\\d{4})`, 'g'),
-    (_m, _w, d: string, month: string, year: string) => fmt(parse(d, month, year).plus({ days: shiftDays }), true),
   );
   const esc = from.replace('.', '\\.');
   return out.replace(new RegExp(`(?<![\\d.])${esc}(?![\\d])`, 'g'), to);
@@ -82,11 +79,25 @@ export function derivedCycleFiles(): Array<{ repo: string; path: string; ref: st
     const text = deriveCycleReadme(fixture(c.fixture), c.from, c.version, c.shiftDays);
     const original = parseCycleReadme(fixture(c.fixture), { version: c.from });
     const derived = parseCycleReadme(text, { version: c.version });
-    if (derived.problems.length > original.problems.length || derived.milestones.length !== original.milestones.length)
+    const start = (m: (typeof derived.milestones)[number]) => timingBounds(m.timing, 'UTC').start.toMillis();
+    const moved = derived.milestones.every(
+      (m, i) =>
+        original.milestones[i] && start(m) - start(original.milestones[i]!) === c.shiftDays * 86_400_000,
+    );
+    if (
+      derived.problems.length > original.problems.length ||
+      derived.milestones.length !== original.milestones.length ||
+      !moved
+    )
       throw new Error(
-        `derived v${c.version} page does not parse like v${c.from} (${derived.milestones.length}/${original.milestones.length} milestones, ${derived.problems.length} problems)`,
+        `derived v${c.version} page does not parse like v${c.from} moved by ${c.shiftDays} days (${derived.milestones.length}/${original.milestones.length} milestones, ${derived.problems.length} problems)`,
       );
-    return { repo: 'kubernetes/sig-release', path: `releases/release-${c.version}/README.md`, ref: 'master', text };
+    return {
+      repo: 'kubernetes/sig-release',
+      path: `releases/release-${c.version}/README.md`,
+      ref: 'master',
+      text,
+    };
   });
 }
 

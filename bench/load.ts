@@ -39,30 +39,31 @@ export async function runLoad(opts: {
   let lat = new Float64Array(1 << 16);
   let n = 0;
   let non2xx = 0;
-  const instance = autocannon({
-    url: `${opts.url}/slack/events`,
-    method: 'POST',
-    headers: sign(opts.body),
-    body: opts.body,
-    connections: opts.connections,
-    duration: opts.seconds,
-    timeout: 10,
-  });
-  instance.on('response', (_client, status, _bytes, ms) => {
-    if (status < 200 || status > 299) {
-      non2xx++;
-      return;
-    }
-    if (n === lat.length) {
-      const bigger = new Float64Array(lat.length * 2);
-      bigger.set(lat);
-      lat = bigger;
-    }
-    lat[n++] = ms;
-  });
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    instance.on('done', resolve);
-    instance.on('error', reject);
+  const result = await new Promise<autocannon.Result>((resolveRun, reject) => {
+    const instance = autocannon(
+      {
+        url: `${opts.url}/slack/events`,
+        method: 'POST',
+        headers: sign(opts.body),
+        body: opts.body,
+        connections: opts.connections,
+        duration: opts.seconds,
+        timeout: 10,
+      },
+      (err, res) => (err ? reject(err) : resolveRun(res)),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status < 200 || status > 299) {
+        non2xx++;
+        return;
+      }
+      if (n === lat.length) {
+        const bigger = new Float64Array(lat.length * 2);
+        bigger.set(lat);
+        lat = bigger;
+      }
+      lat[n++] = ms;
+    });
   });
   const sorted = lat.subarray(0, n).sort();
   let sum = 0;

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { stringify } from 'yaml';
 import { createRelbot } from '../src/app';
 import type { PullSnapshot } from '../src/cherrypicks/gates';
@@ -7,10 +7,17 @@ import { loadEnv, parseConfig } from '../src/config';
 import type { Db } from '../src/db';
 import { openDb } from '../src/db';
 import { createLogger } from '../src/log';
-import { allMilestones, loadSchedule } from '../src/schedule/store';
 import { CHANNEL, people } from '../src/sandbox/seed';
 import { seedShadowApplications } from '../src/sandbox/seed-shadows';
-import { APPROVED_PR, BOT_TOKEN, benchClock, benchRawConfig, type EmulatorsReady, SIGNING_SECRET } from './common';
+import { allMilestones, loadSchedule } from '../src/schedule/store';
+import {
+  APPROVED_PR,
+  BOT_TOKEN,
+  benchClock,
+  benchRawConfig,
+  type EmulatorsReady,
+  SIGNING_SECRET,
+} from './common';
 
 /**
  * The realistic database of the ack benchmarks, built once per run before the servers start:
@@ -55,7 +62,10 @@ const WHAT = [
   'kubectl: fix `kubectl debug` profile for restricted namespaces',
 ];
 
-export function insertCherrypickHistory(db: Db, now: DateTime): { picks: number; audit: number; originals: number } {
+export function insertCherrypickHistory(
+  db: Db,
+  now: DateTime,
+): { picks: number; audit: number; originals: number } {
   const insPick = db.prepare(
     `INSERT INTO cherrypicks (repo, number, snapshot, base, pr_state, pr_created_at, pr_updated_at, state, action,
        actor, label_done, comment_done, decided_at, card_channel, card_ts, card_hash, first_seen_at, refreshed_at)
@@ -78,7 +88,9 @@ export function insertCherrypickHistory(db: Db, now: DateTime): { picks: number;
       const pending = fromEnd < PENDING;
       const approvedOpen = !pending && (fromEnd < PENDING + APPROVED_OPEN || number === APPROVED_PR.number);
       const open = pending || approvedOpen;
-      const created = now.minus({ hours: open ? fromEnd * 3 + 2 : 24 * 7 + (fromEnd * 4 * 365 * 24) / PICKS });
+      const created = now.minus({
+        hours: open ? fromEnd * 3 + 2 : 24 * 7 + (fromEnd * 4 * 365 * 24) / PICKS,
+      });
       const minor = open ? 34 + (i % 3) : Math.max(24, 36 - Math.floor((fromEnd / PICKS) * 13) - (i % 3));
       const base = `release-1.${minor}`;
       const original = 120_000 + Math.floor(i / 3);
@@ -101,7 +113,10 @@ export function insertCherrypickHistory(db: Db, now: DateTime): { picks: number;
         state: open ? 'open' : 'closed',
         merged: !open && i % 10 !== 3,
         labels,
-        statuses: PROW_JOBS.map((context, k) => ({ state: failing && k === 3 ? 'failure' : 'success', context })),
+        statuses: PROW_JOBS.map((context, k) => ({
+          state: failing && k === 3 ? 'failure' : 'success',
+          context,
+        })),
         htmlUrl: `https://github.com/${repo}/pull/${number}`,
         createdAt: created.toISO()!,
         updatedAt: created.plus({ hours: 20 }).toISO()!,
@@ -128,7 +143,10 @@ export function insertCherrypickHistory(db: Db, now: DateTime): { picks: number;
         commentDone: state === 'approved' && !onGitHub ? 1 : rejected ? 1 : 0,
         decided: pending ? null : decided,
         cardChannel: CHANNEL,
-        cardTs: number === APPROVED_PR.number ? CARD_TS : `${Math.floor(created.toSeconds())}.${String(i).padStart(6, '0')}`,
+        cardTs:
+          number === APPROVED_PR.number
+            ? CARD_TS
+            : `${Math.floor(created.toSeconds())}.${String(i).padStart(6, '0')}`,
         cardHash: 'bench',
       });
       insOrig.run(repo, original, number);
@@ -140,10 +158,26 @@ export function insertCherrypickHistory(db: Db, now: DateTime): { picks: number;
         insAudit.run(repo, number, decided, actor, 'approve_failed', 'GitHub answered 502 Bad Gateway');
         audit++;
       }
-      if (onGitHub) insAudit.run(repo, number, decided, null, 'approved_on_github', 'label cherry-pick-approved present');
+      if (onGitHub)
+        insAudit.run(repo, number, decided, null, 'approved_on_github', 'label cherry-pick-approved present');
       else if (rejected)
-        insAudit.run(repo, number, decided, actor, 'rejected', 'Not a critical fix; please wait for the next minor.');
-      else insAudit.run(repo, number, decided, actor, 'approved', 'label cherry-pick-approved added, comment posted');
+        insAudit.run(
+          repo,
+          number,
+          decided,
+          actor,
+          'rejected',
+          'Not a critical fix; please wait for the next minor.',
+        );
+      else
+        insAudit.run(
+          repo,
+          number,
+          decided,
+          actor,
+          'approved',
+          'label cherry-pick-approved added, comment posted',
+        );
       audit++;
     }
   })();
@@ -173,7 +207,9 @@ export async function seedBenchDb(dbPath: string, emu: EmulatorsReady): Promise<
     cron: false,
   });
   await relbot.jobs.run('schedule-sync');
-  const run = db.prepare("SELECT status, detail FROM job_runs WHERE job = 'schedule-sync' ORDER BY id DESC").get() as {
+  const run = db
+    .prepare("SELECT status, detail FROM job_runs WHERE job = 'schedule-sync' ORDER BY id DESC")
+    .get() as {
     status: string;
     detail: string;
   };
@@ -185,14 +221,18 @@ export async function seedBenchDb(dbPath: string, emu: EmulatorsReady): Promise<
     cycles: stored.cycles.map((c) => c.version).sort(),
     milestones: allMilestones(stored, config).length,
     cherrypicks: picks.picks,
-    pending: (db.prepare("SELECT COUNT(*) AS n FROM cherrypicks WHERE state = 'pending'").get() as { n: number }).n,
+    pending: (
+      db.prepare("SELECT COUNT(*) AS n FROM cherrypicks WHERE state = 'pending'").get() as { n: number }
+    ).n,
     audit: picks.audit,
     originals: picks.originals,
     applications: apps.created,
     dbBytes: 0,
   };
   db.pragma('wal_checkpoint(TRUNCATE)');
-  const size = db.prepare('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()').get() as {
+  const size = db
+    .prepare('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()')
+    .get() as {
     b: number;
   };
   report.dbBytes = size.b;

@@ -2,9 +2,9 @@ import { CronExpressionParser } from 'cron-parser';
 import { DateTime } from 'luxon';
 import { feature as scheduleFeature } from '../commands/schedule';
 import { ManualClock } from '../src/clock';
+import { seedSchedule } from '../src/sandbox/seed-schedule';
 import { remindersDue } from '../src/schedule/reminders';
 import { allMilestones, loadSchedule } from '../src/schedule/store';
-import { seedSchedule } from '../src/sandbox/seed-schedule';
 import { startHarness } from '../test/helpers/harness';
 import { benchRawConfig, derivedCycleFiles } from './common';
 
@@ -54,7 +54,9 @@ export async function measureTimeliness(opts: { weeks?: number } = {}): Promise<
       h.github.setFile(owner, repo, f.path, f.text, f.ref);
     }
     // The jobs, at every instant their cron expressions fire, in time order.
-    const jobs = h.relbot.jobs.jobs.filter((j) => j.name === 'schedule-sync' || j.name === 'schedule-reminders');
+    const jobs = h.relbot.jobs.jobs.filter(
+      (j) => j.name === 'schedule-sync' || j.name === 'schedule-reminders',
+    );
     const ticks: Array<{ at: number; job: string }> = [];
     for (const job of jobs) {
       const it = CronExpressionParser.parse(job.cron, {
@@ -72,7 +74,10 @@ export async function measureTimeliness(opts: { weeks?: number } = {}): Promise<
       await h.relbot.jobs.run(t.job);
     }
     const reminderCron = jobs.find((j) => j.name === 'schedule-reminders')!.cron;
-    const it = CronExpressionParser.parse(reminderCron, { currentDate: new Date(from.toMillis()), tz: 'UTC' });
+    const it = CronExpressionParser.parse(reminderCron, {
+      currentDate: new Date(from.toMillis()),
+      tz: 'UTC',
+    });
     const wakeEveryMinutes = (it.next().getTime() - it.prev().getTime()) / 60_000 || 5;
 
     const config = h.relbot.deps.config;

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { CHANNEL } from '../../src/sandbox/seed';
-import { APPROVE_ACTION, BOT_TOKEN, FLOOD_COMMAND, SIGNING_SECRET } from '../common';
+import { APPROVE_ACTION, BENCH_CHANNEL, BOT_TOKEN, FLOOD_COMMAND, SIGNING_SECRET } from '../constants';
 import { announce, memoryRoutes } from './instrument';
 
 /**
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
   app.command(FLOOD_COMMAND, async ({ ack, client, command }) => {
     await ack();
     await client.chat
-      .postMessage({ channel: CHANNEL, text: `flood from <@${command.user_id}>: ${command.text}` })
+      .postMessage({ channel: BENCH_CHANNEL, text: `flood from <@${command.user_id}>: ${command.text}` })
       .catch(() => {});
   });
   const server = (await app.start(0)) as Server;

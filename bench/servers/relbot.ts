@@ -7,7 +7,7 @@ import { features } from '../../src/features';
 import { createLogger } from '../../src/log';
 import { CHANNEL } from '../../src/sandbox/seed';
 import { registerCommand } from '../../src/slack/command';
-import { benchClock, benchRawConfig, BOT_TOKEN, FLOOD_COMMAND, SIGNING_SECRET } from '../common';
+import { BOT_TOKEN, benchClock, benchRawConfig, FLOOD_COMMAND, SIGNING_SECRET } from '../common';
 import { announce, memoryRoutes } from './instrument';
 
 /**
@@ -34,7 +34,10 @@ export const floodFeature: Feature = {
             return {
               text: '',
               afterAck: async () => {
-                await deps.outbound.send('chat.postMessage', { channel: CHANNEL, text: `flood from <@${user}>` });
+                await deps.outbound.send('chat.postMessage', {
+                  channel: CHANNEL,
+                  text: `flood from <@${user}>`,
+                });
                 return undefined;
               },
             };
