@@ -206,5 +206,7 @@ export interface MemoryReport {
   /** Largest RSS sampled (every 250 ms) since the last reset. */
   maxRss: number;
   samples: number;
+  /** Every 250 ms sample since the last reset (bytes). */
+  series: number[];
   gc: boolean;
 }

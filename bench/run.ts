@@ -117,6 +117,16 @@ const mb = (b: number) => b / 1024 / 1024;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
+function floodMB(f: { maxRss: number; firstHalfMaxRss: number; secondHalfMaxRss: number; rssAfter: number }) {
+  return {
+    ...f,
+    maxRssMB: r2(mb(f.maxRss)),
+    firstHalfMaxRssMB: r2(mb(f.firstHalfMaxRss)),
+    secondHalfMaxRssMB: r2(mb(f.secondHalfMaxRss)),
+    rssAfterMB: r2(mb(f.rssAfter)),
+  };
+}
+
 /** One signed request, for the sanity check of each scenario before it is measured. */
 async function probe(url: string, body: string): Promise<{ status: number; text: string }> {
   const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: sign(body), body });
@@ -202,6 +212,10 @@ async function main(): Promise<void> {
       }
     }
 
+    await sleep(500);
+    const fresh = {} as Record<Server, MemoryReport>;
+    for (const name of ['bare', 'relbot'] as const) fresh[name] = await memory(servers[name].url, 'gc=1');
+
     log('warming up…');
     for (const s of SCENARIOS)
       for (const name of ['bare', 'relbot'] as const)
@@ -262,6 +276,8 @@ async function main(): Promise<void> {
       Server,
       {
         maxRss: number;
+        firstHalfMaxRss: number;
+        secondHalfMaxRss: number;
         rssAfter: number;
         samples: number;
         acked: number;
@@ -283,8 +299,11 @@ async function main(): Promise<void> {
       const during = await memory(url, '');
       await sleep(1000);
       const after = await memory(url, 'gc=1');
+      const half = Math.floor(during.series.length / 2);
       flood[name] = {
         maxRss: during.maxRss,
+        firstHalfMaxRss: Math.max(...during.series.slice(0, half)),
+        secondHalfMaxRss: Math.max(...during.series.slice(half)),
         rssAfter: after.rss,
         samples: during.samples,
         acked: r.ok,
@@ -319,6 +338,12 @@ async function main(): Promise<void> {
       seed,
       load,
       memory: {
+        freshRss: {
+          bareMB: r2(mb(fresh.bare.rss)),
+          relbotMB: r2(mb(fresh.relbot.rss)),
+          ratio: r2(fresh.relbot.rss / fresh.bare.rss),
+          pass: fresh.relbot.rss / fresh.bare.rss <= TARGETS.idleRss,
+        },
         idleRss: {
           bareMB: r2(mb(idle.bare.rss)),
           relbotMB: r2(mb(idle.relbot.rss)),
@@ -331,16 +356,8 @@ async function main(): Promise<void> {
         flood: {
           seconds: SECONDS,
           connections: FLOOD_CONNECTIONS,
-          bare: {
-            ...flood.bare,
-            maxRssMB: r2(mb(flood.bare.maxRss)),
-            rssAfterMB: r2(mb(flood.bare.rssAfter)),
-          },
-          relbot: {
-            ...flood.relbot,
-            maxRssMB: r2(mb(flood.relbot.maxRss)),
-            rssAfterMB: r2(mb(flood.relbot.rssAfter)),
-          },
+          bare: { ...flood.bare, ...floodMB(flood.bare) },
+          relbot: { ...flood.relbot, ...floodMB(flood.relbot) },
           maxRssRatio: r2(flood.relbot.maxRss / flood.bare.maxRss),
           relbotGrowthOverIdleMB: r2(mb(flood.relbot.maxRss - idle.relbot.rss)),
         },
@@ -357,6 +374,12 @@ async function main(): Promise<void> {
   }
 }
 
+type FloodMB = {
+  maxRssMB: number;
+  firstHalfMaxRssMB: number;
+  secondHalfMaxRssMB: number;
+  rssAfterMB: number;
+};
 type Results = {
   date: string;
   command: string;
@@ -364,12 +387,13 @@ type Results = {
   secondsPerPoint: number;
   load: LoadRow[];
   memory: {
+    freshRss: { bareMB: number; relbotMB: number; ratio: number; pass: boolean };
     idleRss: { bareMB: number; relbotMB: number; ratio: number; target: number; pass: boolean };
     flood: {
       connections: number;
       seconds: number;
-      bare: { maxRssMB: number; acked: number };
-      relbot: { maxRssMB: number; acked: number; refused?: number };
+      bare: FloodMB & { acked: number };
+      relbot: FloodMB & { acked: number; refused?: number };
       relbotGrowthOverIdleMB: number;
     };
   };
@@ -402,8 +426,11 @@ export function report(r: Results): string {
     '',
     '| figure | bare Bolt | relbot | ratio / note | result |',
     '|---|--:|--:|--:|---|',
+    `| idle RSS at start (after GC, before any request) | ${m.freshRss.bareMB} MB | ${m.freshRss.relbotMB} MB | ${x(m.freshRss.ratio)} (target ≤ ${m.idleRss.target}) | ${pf(m.freshRss.pass)} |`,
     `| idle RSS after warm-up and GC | ${m.idleRss.bareMB} MB | ${m.idleRss.relbotMB} MB | ${x(m.idleRss.ratio)} (target ≤ ${m.idleRss.target}) | ${pf(m.idleRss.pass)} |`,
     `| max RSS during a ${m.flood.seconds} s flood of posting commands (${m.flood.connections} conns) | ${m.flood.bare.maxRssMB} MB | ${m.flood.relbot.maxRssMB} MB | relbot +${m.flood.relbotGrowthOverIdleMB} MB over idle | |`,
+    `| max RSS in the flood's first / second half | ${m.flood.bare.firstHalfMaxRssMB} / ${m.flood.bare.secondHalfMaxRssMB} MB | ${m.flood.relbot.firstHalfMaxRssMB} / ${m.flood.relbot.secondHalfMaxRssMB} MB | bounded if the second half does not keep climbing | |`,
+    `| RSS after the flood (after GC) | ${m.flood.bare.rssAfterMB} MB | ${m.flood.relbot.rssAfterMB} MB | | |`,
     `| commands acked during the flood | ${m.flood.bare.acked} | ${m.flood.relbot.acked} | relbot refused ${m.flood.relbot.refused ?? 0} posts (queue full, \`relbot_outbound_rejected_total\`) | |`,
     '',
     '### GitHub requests per blocker digest',

@@ -10,9 +10,11 @@ import type { MemoryReport } from '../common';
 export function memoryRoutes(): CustomRoute[] {
   let maxRss = process.memoryUsage.rss();
   let samples = 0;
+  let series: number[] = [];
   setInterval(() => {
     const rss = process.memoryUsage.rss();
     samples++;
+    if (series.length < 4 * 600) series.push(rss);
     if (rss > maxRss) maxRss = rss;
   }, 250).unref();
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -32,11 +34,13 @@ export function memoryRoutes(): CustomRoute[] {
           heapUsed: mem.heapUsed,
           maxRss: Math.max(maxRss, mem.rss),
           samples,
+          series,
           gc: !!gc,
         };
         if (q.get('reset') === '1') {
           maxRss = mem.rss;
           samples = 0;
+          series = [];
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(report));
