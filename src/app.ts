@@ -24,6 +24,7 @@ import { Directory } from './slack/directory';
 import { type InteractionRegistry, recordingApp, unhandledInteractionGuard } from './slack/guard';
 import { type OutboundOptions, OutboundQueue } from './slack/outbound';
 import { Outbox } from './slack/outbox';
+import { WorkQueue } from './slack/work';
 
 export interface RelbotOptions {
   env: Env;
@@ -37,6 +38,8 @@ export interface RelbotOptions {
   slackClientOptions?: Partial<WebClientOptions>;
   github?: Partial<Omit<GitHubOptions, 'log' | 'metrics'>>;
   outbound?: OutboundOptions;
+  /** Post-ack command work: how many run at once and how many may wait. */
+  work?: { concurrency?: number; maxWaiting?: number };
   /** Extra HTTP routes (the local sandbox page). */
   routes?: CustomRoute[];
   /** How long Bolt waits for an ack of a payload it cannot route (HTTP mode). */
@@ -182,6 +185,7 @@ export function createRelbot(opts: RelbotOptions): Relbot {
     slack: app.client,
     outbound,
     outbox: new Outbox(db, outbound, app.client, clock, log),
+    work: new WorkQueue(opts.work?.concurrency, opts.work?.maxWaiting),
     directory: new Directory(app.client, clock, config.people),
     github: createGitHub({
       baseUrl: env.githubApiUrl,
@@ -259,6 +263,7 @@ export function createRelbot(opts: RelbotOptions): Relbot {
       const deadline = Date.now() + 10_000;
       while (inflight.size > 0 && Date.now() < deadline)
         await Promise.race([...inflight, new Promise((r) => setTimeout(r, 100))]);
+      await deps.work.onIdle();
       await outbound.drain();
       if (db.open) db.close();
       log.info('relbot stopped');

@@ -8,6 +8,7 @@ import type { Metrics } from './metrics';
 import type { Directory } from './slack/directory';
 import type { OutboundQueue } from './slack/outbound';
 import type { Outbox } from './slack/outbox';
+import type { WorkQueue } from './slack/work';
 
 /** Everything a feature needs, built once in the composition root (app.ts) and passed down. */
 export interface Deps {
@@ -21,6 +22,8 @@ export interface Deps {
   slack: WebClient;
   /** Bounded, rate-limited queue for messages relbot sends on its own. */
   outbound: OutboundQueue;
+  /** Bounded queue for the work commands do after their ack. */
+  work: WorkQueue;
   /** Exactly-once posts keyed in SQLite. */
   outbox: Outbox;
   directory: Directory;

@@ -2,12 +2,14 @@ import type { App, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { Deps } from '../deps';
 import { MAX_COMMAND_TEXT, tokenize } from './args';
 import { escapeEntities } from './escape';
+import { WorkQueueBusy } from './work';
 
 /**
  * Slash commands are declared, not hand-wired: a command is a list of subcommands, each with its
  * usage line and handler side by side, so `help` is generated from the code that runs and cannot
- * drift. The framework acks within Slack's 3 s: a handler that answers quickly is answered in the
- * ack itself; a slower one is acked with a short "working" note and answered through response_url.
+ * drift. Help, usage and unknown-subcommand errors need no I/O and are answered in the ack itself.
+ * Everything else is acked at once, empty, and the handler runs afterwards in the bounded work
+ * queue (src/slack/work.ts); its answer arrives through response_url.
  */
 
 export interface Reply {
@@ -83,9 +85,6 @@ export function errorReply(message: string, spec?: CommandSpec, hint?: string): 
   return { response_type: 'ephemeral', text, blocks };
 }
 
-/** How long a handler may take before the ack goes out without its answer. */
-const INLINE_BUDGET_MS = 2000;
-
 export function findSubcommand(
   spec: CommandSpec,
   text: string,
@@ -142,31 +141,30 @@ export function registerCommand(app: App, deps: Deps, spec: CommandSpec): void {
       command,
       deps,
     };
-    const work = runHandler(sub, ctx, spec, deps);
-    let inline = true;
-    const early = await Promise.race([
-      work,
-      new Promise<'late'>((r) => setTimeout(() => r('late'), INLINE_BUDGET_MS).unref?.()),
-    ]);
-    if (early !== 'late') {
-      await ack(early && (early.text || early.blocks) ? (wire(early) as RespondArguments) : undefined);
-      count(early?.isError ? 'error' : 'ok');
-      timer();
-      return runAfterAck(early, respond, deps, spec);
-    }
-    inline = false;
-    await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
+    // Ack first, work after: the answer arrives through response_url.
+    await ack();
     timer();
-    const late = await work;
-    count(late?.isError ? 'error' : 'ok');
-    if (late && (late.text || late.blocks) && !inline) {
-      try {
-        await respond({ ...(wire(late) as RespondArguments), replace_original: false });
-      } catch (err) {
-        deps.log.error({ err, command: spec.command }, 'could not deliver a late command answer');
-      }
+    try {
+      await deps.work.run(async () => {
+        const reply = await runHandler(sub, ctx, spec, deps);
+        count(reply?.isError ? 'error' : 'ok');
+        if (reply && (reply.text || reply.blocks)) {
+          await respond({ ...(wire(reply) as RespondArguments), replace_original: false }).catch((err) =>
+            deps.log.error({ err, command: spec.command }, 'could not deliver a command answer'),
+          );
+        }
+        await runAfterAck(reply, respond, deps, spec);
+      });
+    } catch (err) {
+      if (!(err instanceof WorkQueueBusy)) throw err;
+      count('busy');
+      deps.log.warn({ command: spec.command, waiting: err.limit }, 'command refused: work queue full');
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `:hourglass_flowing_sand: relbot is busy right now; nothing was done. Try \`${spec.command}\` again in a minute.`,
+      }).catch(() => {});
     }
-    await runAfterAck(late, respond, deps, spec);
   });
 }
 

@@ -132,7 +132,8 @@ describe('/shadow under faults and restarts', () => {
     h.slack.injectFault({ method: 'views.open', error: 'expired_trigger_id' });
     const before = h.slack.messages.length;
     const res = await h.driver.command(people.member.id, '/shadow', 'apply');
-    expect(res.text).toBe('');
+    expect(res.ack.text).toBe('');
+    expect(res.text).toContain('could not be opened');
     await h.slack.waitFor(() => h.slack.messages.length > before);
     expect(h.slack.ephemeralsFor(people.member.id).at(-1)!.text).toContain('could not be opened');
     expect(count(h, 'SELECT COUNT(*) AS n FROM shadow_applications')).toBe(0);

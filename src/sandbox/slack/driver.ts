@@ -80,8 +80,14 @@ export class SlackDriver {
   }
 
   commandBody(user: string, command: string, text: string, channel = 'C0RELEASE'): string {
+    return this.commandRequest(user, command, text, channel).body;
+  }
+
+  private commandRequest(user: string, command: string, text: string, channel: string) {
     const u = this.slack.users.get(user);
-    return new URLSearchParams({
+    const responseUrl = this.slack.issueResponseUrl(channel, user);
+    const triggerId = this.slack.issueTrigger(user);
+    const body = new URLSearchParams({
       token: 'deprecated-verification-token',
       team_id: this.opts.teamId ?? 'TSIGREL',
       team_domain: 'sig-release',
@@ -93,14 +99,36 @@ export class SlackDriver {
       text,
       api_app_id: 'ARELBOT',
       is_enterprise_install: 'false',
-      response_url: this.slack.issueResponseUrl(channel, user),
-      trigger_id: this.slack.issueTrigger(user),
+      response_url: responseUrl,
+      trigger_id: triggerId,
     }).toString();
+    return { body, responseId: responseUrl.slice(responseUrl.lastIndexOf('/') + 1), triggerId };
   }
 
-  /** Sends a signed slash command and returns relbot's HTTP answer (the ack body). */
-  command(user: string, command: string, text = '', channel = 'C0RELEASE'): Promise<SlackResponse> {
-    return this.sendSigned(this.commandBody(user, command, text, channel));
+  /**
+   * Sends a signed slash command and returns relbot's answer as the person sees it: the ack body
+   * when relbot answered in the ack (help, usage errors), otherwise the first message relbot then
+   * sent to the command's response_url. A command that opened a modal instead returns the empty
+   * ack. (`ack` always holds the raw HTTP answer.)
+   */
+  async command(
+    user: string,
+    command: string,
+    text = '',
+    channel = 'C0RELEASE',
+  ): Promise<SlackResponse & { ack: SlackResponse }> {
+    const req = this.commandRequest(user, command, text, channel);
+    const ack = await this.sendSigned(req.body);
+    if (ack.status !== 200 || (ack.body && typeof ack.body === 'object')) return { ...ack, ack };
+    const ru = this.slack.responseUrls.get(req.responseId);
+    const answered = await this.slack
+      .waitFor(() => (ru && ru.bodies.length > 0) || this.slack.triggers.get(req.triggerId)?.used, 20000)
+      .catch(() => false);
+    if (answered && ru && ru.bodies.length > 0) {
+      const body = ru.bodies[0];
+      return { status: ack.status, body, text: JSON.stringify(body), ack };
+    }
+    return { ...ack, ack };
   }
 
   /** The payload Slack sends when `user` clicks the button `actionId` on `message`. */

@@ -72,6 +72,8 @@ interface ResponseUrl {
   /** The message a button was clicked on, for replace_original. */
   messageTs?: string;
   uses: number;
+  /** What relbot posted to it, in order. */
+  bodies: unknown[];
 }
 
 const BOT_USER = 'UBOTRELBOT';
@@ -207,7 +209,7 @@ export class SlackEmulator {
   /** A fresh response_url for a command or interaction. */
   issueResponseUrl(channel: string, user: string, messageTs?: string): string {
     const id = randomBytes(8).toString('hex');
-    this.responseUrls.set(id, { id, channel, user, messageTs, uses: 0 });
+    this.responseUrls.set(id, { id, channel, user, messageTs, uses: 0, bodies: [] });
     return `${this.url}/response/${id}`;
   }
 
@@ -633,6 +635,7 @@ export class SlackEmulator {
       return res.end('invalid_blocks');
     }
     r.uses += 1;
+    r.bodies.push(body);
     const original = r.messageTs
       ? this.messages.find((m) => m.channel === r.channel && m.ts === r.messageTs)
       : undefined;
