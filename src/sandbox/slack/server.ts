@@ -342,8 +342,13 @@ export class SlackEmulator {
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://x');
     const raw = await this.readBody(req);
-    if (url.pathname.startsWith('/response/'))
-      return this.handleResponseUrl(url.pathname.slice('/response/'.length), raw, res);
+    if (url.pathname.startsWith('/response/')) {
+      const id = url.pathname.slice('/response/'.length);
+      // GET shows what was posted to a response_url (for tools in another process, e.g. the benchmark).
+      if (req.method === 'GET')
+        return this.send(res, 200, { bodies: this.responseUrls.get(id)?.bodies ?? [] });
+      return this.handleResponseUrl(id, raw, res);
+    }
     if (!url.pathname.startsWith('/api/')) return this.send(res, 404, { ok: false, error: 'unknown_path' });
     const method = url.pathname.slice('/api/'.length);
     let args: Record<string, unknown>;
