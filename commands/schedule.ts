@@ -3,6 +3,7 @@ import type { Feature } from '../src/feature';
 import { sendText } from '../src/http';
 import { buildCalendar } from '../src/schedule/ics';
 import { scheduleJobs } from '../src/schedule/jobs';
+import type { Milestone, StoredSchedule } from '../src/schedule/model';
 import { allMilestones, loadSchedule } from '../src/schedule/store';
 import type { SyncReport } from '../src/schedule/sync';
 import { changesText, syncSchedule } from '../src/schedule/sync';
@@ -14,12 +15,35 @@ import { escapeMrkdwn } from '../src/slack/escape';
 
 const VERSION = /^v?(\d{1,2}\.\d{1,3})$/i;
 
-async function viewContext(deps: Deps, user: string): Promise<ViewContext | undefined> {
+/**
+ * The stored schedule parsed once per change of the schedule_sources rows, not once per command:
+ * every view reads it, and it only changes when a sync writes. Kept per database (one per relbot).
+ */
+const parsedSchedules = new WeakMap<
+  object,
+  { sig: string; stored: StoredSchedule; milestones: Milestone[] }
+>();
+
+function storedSchedule(deps: Deps): { stored: StoredSchedule; milestones: Milestone[] } {
+  const { sig } = deps.db
+    .prepare(
+      "SELECT COALESCE(group_concat(key || '|' || COALESCE(content_sha, '') || '|' || COALESCE(synced_at, '') || '|' || COALESCE(checked_at, '') || '|' || COALESCE(error_at, ''), ';'), '') AS sig FROM schedule_sources",
+    )
+    .get() as { sig: string };
+  const cached = parsedSchedules.get(deps.db);
+  if (cached && cached.sig === sig) return cached;
   const stored = loadSchedule(deps.db, deps.config);
+  const fresh = { sig, stored, milestones: allMilestones(stored, deps.config) };
+  parsedSchedules.set(deps.db, fresh);
+  return fresh;
+}
+
+async function viewContext(deps: Deps, user: string): Promise<ViewContext | undefined> {
+  const { stored, milestones } = storedSchedule(deps);
   if (!stored.cycles.length && !stored.patches) return undefined;
   return {
     stored,
-    milestones: allMilestones(stored, deps.config),
+    milestones,
     now: deps.clock.now(),
     tz: await deps.directory.timeZone(user, deps.config.timezone),
     allDayZone: deps.config.schedule.allDayZone,

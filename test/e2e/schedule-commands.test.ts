@@ -240,6 +240,9 @@ describe('/schedule over real HTTP, against the real files served by the emulate
         /^(\| Feature blog publication starts .*\n)/m,
         '$1| Retrospective | Lead | Friday 28th August 2026 | week 15 | |\n',
       );
+    // Views parse the stored schedule once per change: read it before the sync, then after.
+    const seenBefore = textOf((await h.driver.command(people.member.id, '/schedule', '1.37')).body);
+    expect(seenBefore).toContain('Release Highlights deadline');
     h.github.setFile('kubernetes', 'sig-release', README_37, page, 'master');
     const before = h.slack.channelMessages().length;
     const res = textOf((await h.driver.command(people.lead.id, '/schedule', 'sync')).body);
@@ -259,6 +262,9 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     expect(ics).toContain(
       'UID:v1.37-begin-code-freeze-and-test-freeze@relbot.sig-release.k8s.io\r\nSEQUENCE:0\r\nDTSTAMP:20260701T090000Z\r\nDTSTART:20260724T120000Z',
     );
+    const seenAfter = textOf((await h.driver.command(people.member.id, '/schedule', '1.37')).body);
+    expect(seenAfter).not.toContain('Release Highlights deadline');
+    expect(seenAfter).toContain('Retrospective');
     // syncing the same content again changes and posts nothing
     await h.driver.command(people.lead.id, '/schedule', 'sync');
     expect(h.slack.channelMessages().length).toBe(before + 1);
