@@ -1,4 +1,3 @@
-import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -44,7 +43,7 @@ export function createGitHub(opts: GitHubOptions): GitHub {
     userAgent: 'relbot (kubernetes sig-release)',
     ...(opts.app
       ? {
-          authStrategy: createAppAuth,
+          authStrategy: loadAppAuth(),
           auth: {
             appId: opts.app.appId,
             privateKey: opts.app.privateKey,
@@ -159,4 +158,12 @@ function spacedLimiterGroup(minTimeMs: number) {
 function stripMeta(options: Record<string, unknown>): Record<string, unknown> {
   const { headers: _h, request: _r, baseUrl: _b, mediaType, ...rest } = options;
   return { ...rest, mediaType };
+}
+
+/**
+ * GitHub App auth is loaded only when App credentials are configured: it pulls in a JWT and OAuth
+ * stack (about 10 MB of RSS) that a token-authenticated relbot never uses.
+ */
+function loadAppAuth(): typeof import('@octokit/auth-app').createAppAuth {
+  return (require('@octokit/auth-app') as typeof import('@octokit/auth-app')).createAppAuth;
 }

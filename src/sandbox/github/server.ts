@@ -934,6 +934,7 @@ export class GitHubEmulator {
 
   private readonly routes: [string, RegExp, Handler][] = [
     ['GET', /^\/rate_limit$/, (c) => this.getRateLimit(c)],
+    ['POST', /^\/app\/installations\/(\d+)\/access_tokens$/, (c, p) => this.createInstallationToken(c, p)],
     ['GET', /^\/search\/issues$/, (c) => this.searchIssues(c)],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)$/, (c, p) => this.getRepo(c, p)],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/pulls$/, (c, p) => this.listPulls(c, p)],
@@ -1008,6 +1009,26 @@ export class GitHubEmulator {
     if (page > 1) parts.push(link(1, 'first'));
     return { items, headers: parts.length ? { link: parts.join(', ') } : {} };
   }
+
+  /** GitHub App auth: a JWT (Bearer, three base64url parts) buys an installation token. */
+  private createInstallationToken(ctx: Ctx, p: string[]): Reply {
+    const auth = String(ctx.req.headers.authorization ?? '');
+    const jwt = auth.startsWith('bearer ') || auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (jwt.split('.').length !== 3)
+      return { status: 401, json: { message: 'A JSON web token could not be decoded' } };
+    this.installationTokens.add(`ghs_installation_${p[0]}`);
+    return {
+      status: 201,
+      json: {
+        token: `ghs_installation_${p[0]}`,
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+        permissions: {},
+      },
+    };
+  }
+
+  /** Installation tokens handed out (GitHub App auth). */
+  readonly installationTokens = new Set<string>();
 
   private getRateLimit(_ctx: Ctx): Reply {
     const res = (r: RateResource) => {
