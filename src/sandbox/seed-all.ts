@@ -22,14 +22,20 @@ export interface SeedContext {
  * v1.37 milestone blockers with testgrid summaries, and the past rosters. `afterStart` runs the
  * first schedule sync once relbot is up, as production's daily job would have.
  */
-export async function prepareFeatures(ctx: SeedContext): Promise<{ afterStart?: (relbot: Relbot) => Promise<void> }> {
+export async function prepareFeatures(
+  ctx: SeedContext,
+): Promise<{ afterStart?: (relbot: Relbot) => Promise<void> }> {
   const { github, raw, clock } = ctx;
   seedSchedule(github);
   raw.schedule = { ...(raw.schedule as object), sources: scheduleSourcesConfig() };
   seedCherrypicks(github, { start: clock.now().minus({ days: 4 }).toISO()! });
   seedBlockers(github, { now: clock.now().toJSDate() });
   const testgrid = seedTestgrid(github, { blocking: 'PASSING', informing: 'FLAKY' } as never);
-  raw.blockers = { ...(raw.blockers as object), milestone: BLOCKERS_MILESTONE, testgrid: { ...testgrid, baseUrl: github.url } };
+  raw.blockers = {
+    ...(raw.blockers as object),
+    milestone: BLOCKERS_MILESTONE,
+    testgrid: { ...testgrid, baseUrl: github.url },
+  };
   seedShadowRostersOnGitHub(github);
   raw.shadows = {
     ...(raw.shadows as object),

@@ -811,7 +811,10 @@ export class GitHubEmulator {
         };
       }
       const hold = fault?.holdResponseMs ?? 0;
-      if (hold <= 0) return this.finish(ctx, reply);
+      if (hold <= 0) {
+        this.finish(ctx, reply);
+        return;
+      }
       const held = setTimeout(() => {
         this.timers.delete(held);
         if (!res.destroyed && !res.writableEnded) this.finish(ctx, reply);
