@@ -106,7 +106,12 @@ export function rawHostile(body: unknown, where = ''): Finding[] {
     }
   };
   const walk = (v: unknown, path: string) => {
-    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        walk(x, `${path}[${i}]`);
+      });
+      return;
+    }
     if (!v || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
     if (o.type === 'plain_text') return;
