@@ -135,6 +135,7 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     h = await startCherrypickHarness({
+      unhandledRequestTimeoutMillis: 3001,
       config: (raw) => {
         (raw.cherrypicks as Record<string, unknown>).retry = { attempts: 1, backoffMs: 1 };
       },

@@ -20,7 +20,7 @@ import { type Harness, startHarness } from '../helpers/harness';
 describe('100 concurrent Approve clicks on one card', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startCherrypickHarness();
+    h = await startCherrypickHarness({ unhandledRequestTimeoutMillis: 3001 });
   });
   afterAll(async () => {
     await h.stop();
@@ -74,6 +74,7 @@ describe('two leads taking the last seat of a role at the same time, five times'
 
   beforeAll(async () => {
     h = await startHarness({
+      unhandledRequestTimeoutMillis: 3001,
       config: (raw) => {
         const s = raw.shadows as { roles: Array<{ name: string; capacity: number }> };
         for (const r of s.roles) r.capacity = 1;

@@ -70,6 +70,7 @@ describe('GitHub faults during an approval', () => {
   beforeEach(async () => {
     h = await startCherrypickHarness({
       githubTimeoutMs: TIMEOUT_MS,
+      unhandledRequestTimeoutMillis: 3001,
       features: [cherrypickFeature],
     });
   });

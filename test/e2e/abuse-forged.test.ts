@@ -56,7 +56,7 @@ async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
 describe('replayed and tampered requests', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startCherrypickHarness();
+    h = await startCherrypickHarness({ unhandledRequestTimeoutMillis: 3001 });
     seedSchedule(h.github);
   });
   afterAll(async () => {

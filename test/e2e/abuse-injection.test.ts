@@ -26,6 +26,7 @@ describe('hostile text from GitHub and from people is escaped everywhere it is s
 
   beforeAll(async () => {
     h = await startCherrypickHarness({
+      unhandledRequestTimeoutMillis: 3001,
       config: (raw) => {
         raw.blockers = { milestone: 'v1.37' };
       },
