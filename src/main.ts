@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createRelbot } from './app';
+import { ManualClock } from './clock';
 import { ConfigError, loadConfigFile, loadEnv, missingSlackCredentials } from './config';
 import { openDb } from './db';
 import { createLogger } from './log';
@@ -28,8 +29,18 @@ async function main(): Promise<void> {
   try {
     const config = loadConfigFile(resolve(env.configPath));
     const db = openDb(resolve(env.dbPath));
-    relbot = createRelbot({ env, config, db, log });
+    // Test-only hooks for the crash tests, which run this entrypoint in a child process and kill it:
+    // RELBOT_TEST_NOW pins the clock to that instant (and turns cron off); RELBOT_TEST_RUN_JOBS runs
+    // those jobs (comma-separated, in order) once after start-up, then logs "test jobs done".
+    const testNow = process.env.RELBOT_TEST_NOW;
+    const clock = testNow ? new ManualClock(testNow) : undefined;
+    if (testNow)
+      log.warn({ now: testNow }, 'RELBOT_TEST_NOW is set: the clock is pinned and cron is off (tests only)');
+    relbot = createRelbot({ env, config, db, log, ...(clock ? { clock, cron: false } : {}) });
     await relbot.start();
+    const testJobs = (process.env.RELBOT_TEST_RUN_JOBS ?? '').split(',').filter(Boolean);
+    for (const name of testJobs) await relbot.jobs.run(name);
+    if (testJobs.length) log.info({ jobs: testJobs }, 'test jobs done');
   } catch (err) {
     return fail(log, err);
   }

@@ -55,8 +55,12 @@ export function createGitHub(opts: GitHubOptions): GitHub {
         : {}),
     // Retries come from the retry plugin's own state: putting `retries` into the default request
     // options would make its limiter retry every error, 304 Not Modified and 404 included.
-    request: { timeout: opts.timeoutMs ?? 15000 },
-    retry: { retries, retryAfterBaseValue: base },
+    // @octokit/request has no `timeout` option (it was silently ignored): every fetch, retries
+    // included, gets its own deadline instead, so a GitHub that never answers fails and is retried.
+    request: { fetch: fetchWithTimeout(opts.timeoutMs ?? 15000) },
+    // 429 is the throttling plugin's (with Retry-After); if the retry plugin retried it as well, each
+    // of its attempts would get the throttling plugin's retries too (5 requests instead of 3).
+    retry: { retries, retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {
       retryAfterBaseValue: base,
       // GitHub's search API allows 30 requests a minute: the plugin spaces searches 2 s apart.
@@ -130,6 +134,19 @@ export function createGitHub(opts: GitHubOptions): GitHub {
     }
   });
   return octokit;
+}
+
+/** `fetch` that aborts after `ms` (a TimeoutError, which Octokit reports as a retryable 500). */
+function fetchWithTimeout(ms: number): typeof fetch {
+  return (input, init) => {
+    const deadline = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    return fetch(input, { ...init, signal }).catch((err: unknown) => {
+      // A DOMException is not an Error here, so Octokit would call it "Unknown Error".
+      if (deadline.aborted) throw new Error(`GitHub did not answer within ${ms} ms (timeout)`);
+      throw err;
+    });
+  };
 }
 
 /** Response header set on answers served from the ETag cache after a 304 Not Modified. */

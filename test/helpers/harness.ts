@@ -42,6 +42,11 @@ export interface HarnessOptions {
   mode?: 'http' | 'socket';
   env?: Partial<Env>;
   features?: Feature[];
+  /** Per-request GitHub timeout (default 3000 ms); fault tests shorten it. */
+  githubTimeoutMs?: number;
+  /** How long Bolt waits for an ack before answering itself (default 300 ms; above the 2 s inline
+   * budget of slash commands when a test makes commands slow on purpose). */
+  unhandledRequestTimeoutMillis?: number;
   /** Reuse emulators (restart tests). */
   slack?: SlackEmulator;
   github?: GitHubEmulator;
@@ -96,9 +101,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       log,
       features: opts.features,
       slackClientOptions: { retryConfig: { retries: 0 } },
-      github: { retries: 2, retryAfterBaseMs: 5, timeoutMs: 3000 },
+      github: { retries: 2, retryAfterBaseMs: 5, timeoutMs: opts.githubTimeoutMs ?? 3000 },
       outbound: { intervalMs: 1, sleep: async () => {} },
       cron: false,
+      unhandledRequestTimeoutMillis: opts.unhandledRequestTimeoutMillis,
     });
     const port = await relbot.start(0);
     // Bolt verifies its token with auth.test in the background; wait for it so a test that stops

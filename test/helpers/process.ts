@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
-const TSX = resolve(ROOT, 'node_modules', '.bin', 'tsx');
+/**
+ * tsx's own CLI runs the script in a grandchild process and relays signals to it, but SIGKILL
+ * cannot be relayed: killing the CLI would leave relbot running. So node itself runs the entrypoint
+ * with tsx as a loader, and signals reach relbot directly.
+ */
+const NODE_ARGS = ['--import', 'tsx', 'src/main.ts'];
 
 export interface RelbotProcess {
   child: ChildProcess;
@@ -18,7 +23,7 @@ export interface RelbotProcess {
 
 /** Runs `src/main.ts` (the real entrypoint) in a child process with exactly `env` (plus PATH/HOME). */
 export function spawnRelbot(env: Record<string, string>): RelbotProcess {
-  const child = spawn(TSX, ['src/main.ts'], {
+  const child = spawn(process.execPath, NODE_ARGS, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -100,6 +100,11 @@ export interface GhFault {
   secondary?: boolean;
   /** override the JSON body of the fault answer */
   body?: unknown;
+  /**
+   * Perform the request normally (a write is applied) but hold the answer this long: the state a
+   * client killed while waiting for GitHub's answer leaves behind (crash tests).
+   */
+  holdResponseMs?: number;
   /** restrict to a method and/or a path (RegExp, or a substring of the raw path) */
   match?: { method?: string; path?: RegExp | string };
 }
@@ -392,7 +397,8 @@ export class GitHubEmulator {
 
   /** The next `times` (default 1) matching requests get this answer instead of the real one. */
   injectFault(f: GhFault): void {
-    if (f.status === undefined && !f.delayMs) throw new Error('a fault needs a status or a delayMs');
+    if (f.status === undefined && !f.delayMs && !f.holdResponseMs)
+      throw new Error('a fault needs a status, a delayMs or a holdResponseMs');
     this.faults.push({ fault: { ...f }, left: f.times ?? 1 });
   }
 
@@ -804,7 +810,20 @@ export class GitHubEmulator {
           json: { message: `emulator error: ${err instanceof Error ? err.message : String(err)}` },
         };
       }
-      this.finish(ctx, reply);
+      const hold = fault?.holdResponseMs ?? 0;
+      if (hold <= 0) {
+        this.finish(ctx, reply);
+        return;
+      }
+      const held = setTimeout(() => {
+        this.timers.delete(held);
+        if (!res.destroyed && !res.writableEnded) this.finish(ctx, reply);
+      }, hold);
+      this.timers.add(held);
+      res.on('close', () => {
+        clearTimeout(held);
+        this.timers.delete(held);
+      });
     };
     const delay = fault?.delayMs ?? 0;
     if (delay <= 0) {

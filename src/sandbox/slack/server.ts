@@ -55,6 +55,11 @@ export interface SlackFault {
   retryAfter?: number;
   times?: number;
   delayMs?: number;
+  /**
+   * Apply the call normally (the message is stored) but hold the HTTP answer this long: the state a
+   * client killed while waiting for Slack's answer leaves behind (crash tests).
+   */
+  holdResponseMs?: number;
 }
 
 export interface OpenView {
@@ -399,6 +404,8 @@ export class SlackEmulator {
       };
     }
     this.record(method, args, result.ok === true, 200, result.ok ? undefined : String(result.error));
+    if (fault?.holdResponseMs) await this.delay(fault.holdResponseMs);
+    if (res.destroyed || res.writableEnded) return;
     this.send(res, 200, result);
   }
 
