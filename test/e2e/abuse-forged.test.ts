@@ -70,7 +70,10 @@ describe('replayed and tampered requests', () => {
     const sync = capture(h.driver.commandBody(people.admin.id, '/schedule', 'sync'));
     const first = await h.driver.post(sync.body, sync.headers);
     expect(first.status).toBe(200);
-    expect(textOf(first.body)).toContain('First import');
+    // relbot acks first and answers through the command's response_url.
+    const responseId = new URLSearchParams(sync.body).get('response_url')!.split('/').pop()!;
+    const answer = await h.slack.waitFor(() => h.slack.responseUrls.get(responseId)?.bodies[0]);
+    expect(textOf(answer)).toContain('First import');
 
     // The cycle page changes on GitHub; a replay, if accepted, would import that change.
     const page = fixture('release-1.37-README.md').replace(
