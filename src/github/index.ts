@@ -68,6 +68,8 @@ export function createGitHub(opts: GitHubOptions): GitHub {
       search: spacedLimiterGroup(2 * base) as never,
       // Writes (labels, comments): GitHub asks for at least a second between content-creating requests.
       write: spacedLimiterGroup(base) as never,
+      // Requests that notify people (comments, labels on issues): the plugin spaces them 3 s apart.
+      notifications: spacedLimiterGroup(3 * base) as never,
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (
         retryAfter: number,
