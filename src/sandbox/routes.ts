@@ -123,10 +123,11 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
           view,
           (b.values ?? {}) as Record<string, string | string[]>,
         );
-        const body = res.body as { response_action?: string; view?: Record<string, unknown> } | '';
-        if (res.status === 200 && body && body.response_action === 'update' && body.view)
-          view.view = body.view;
-        else if (res.status === 200 && (!body || body.response_action !== 'errors')) closedViews.add(view.id);
+        const body = (res.body || undefined) as
+          | { response_action?: string; view?: Record<string, unknown> }
+          | undefined;
+        if (res.status === 200 && body?.response_action === 'update' && body.view) view.view = body.view;
+        else if (res.status === 200 && body?.response_action !== 'errors') closedViews.add(view.id);
         return { status: res.status, body: res.body };
       }),
     },
