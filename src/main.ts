@@ -28,6 +28,11 @@ async function main(): Promise<void> {
   let relbot: ReturnType<typeof createRelbot>;
   try {
     const config = loadConfigFile(resolve(env.configPath));
+    if ((process.env.RELBOT_TEST_NOW || process.env.RELBOT_TEST_RUN_JOBS) && env.requireCredentials) {
+      throw new ConfigError(
+        'RELBOT_TEST_NOW / RELBOT_TEST_RUN_JOBS are test-only and refused where credentials are required',
+      );
+    }
     const db = openDb(resolve(env.dbPath));
     // Test-only hooks for the crash tests, which run this entrypoint in a child process and kill it:
     // RELBOT_TEST_NOW pins the clock to that instant (and turns cron off); RELBOT_TEST_RUN_JOBS runs

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -61,5 +61,22 @@ describe('relbot process', () => {
     const { code } = await p.exited;
     expect(code).toBe(0);
     expect(p.stdout()).toContain('relbot stopped');
+  });
+});
+
+describe('test-only hooks', () => {
+  it('are refused in a deployment (RELBOT_REQUIRE_CREDENTIALS=1)', async () => {
+    const p = spawnRelbot({
+      RELBOT_REQUIRE_CREDENTIALS: '1',
+      RELBOT_TEST_NOW: '2026-06-01T00:00:00Z',
+      SLACK_BOT_TOKEN: 'xoxb-x',
+      SLACK_SIGNING_SECRET: 'x',
+      RELBOT_CONFIG: 'relbot.example.yaml',
+      RELBOT_DB: join(tmpdir(), 'relbot-never-created.db'),
+    });
+    const { code } = await p.exited;
+    expect(code).toBe(1);
+    expect(p.stderr()).toContain('test-only');
+    expect(existsSync(join(tmpdir(), 'relbot-never-created.db'))).toBe(false);
   });
 });
