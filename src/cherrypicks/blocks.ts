@@ -243,22 +243,27 @@ export function renderList(
     )}\n    ${gate}${state}`;
   });
   const header = `*${rows.length} cherry-pick${rows.length === 1 ? '' : 's'} waiting for approval${where}* (oldest first)`;
-  const blocks: Block[] = [section(header)];
-  // Several sections keep each under Slack's 3,000 characters.
+  const blocks: Block[] = [section(header), ...lineSections(lines)];
+  if (rows.length > shown.length) blocks.push(context(`…and ${rows.length - shown.length} more.`));
+  return { text: header.replace(/\*/g, ''), blocks };
+}
+
+/** Lines packed into as few sections as fit Slack's 3,000 characters per section. */
+function lineSections(lines: string[]): Block[] {
+  const out: Block[] = [];
   let chunk: string[] = [];
   let size = 0;
   for (const l of lines) {
     if (size + l.length > 2800 && chunk.length) {
-      blocks.push(section(chunk.join('\n')));
+      out.push(section(chunk.join('\n')));
       chunk = [];
       size = 0;
     }
     chunk.push(l);
     size += l.length + 1;
   }
-  if (chunk.length) blocks.push(section(chunk.join('\n')));
-  if (rows.length > shown.length) blocks.push(context(`…and ${rows.length - shown.length} more.`));
-  return { text: header.replace(/\*/g, ''), blocks };
+  if (chunk.length) out.push(section(chunk.join('\n')));
+  return out;
 }
 
 const AUDIT_WORDS: Record<string, string> = {
@@ -285,18 +290,6 @@ export function renderAudit(
     return `• ${fmtTime(r.at, opts.timezone)} — ${who} ${what}${detail}${r.dryRun ? ' _(dry run)_' : ''}`;
   });
   const header = `*Audit of ${link(opts.url, key)}*`;
-  const blocks: Block[] = [section(header)];
-  let chunk: string[] = [];
-  let size = 0;
-  for (const l of lines) {
-    if (size + l.length > 2800 && chunk.length) {
-      blocks.push(section(chunk.join('\n')));
-      chunk = [];
-      size = 0;
-    }
-    chunk.push(l);
-    size += l.length + 1;
-  }
-  if (chunk.length) blocks.push(section(chunk.join('\n')));
+  const blocks: Block[] = [section(header), ...lineSections(lines)];
   return { text: `Audit of ${key}`, blocks };
 }
