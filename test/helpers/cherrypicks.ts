@@ -1,7 +1,7 @@
 import { CHANNEL } from '../../src/sandbox/seed';
 import { CP_OWNER, CP_REPO, seedCherrypicks } from '../../src/sandbox/seed-cherrypicks';
 import type { SlackMessage } from '../../src/sandbox/slack/server';
-import { type Harness, type HarnessOptions, startHarness } from './harness';
+import { type Harness, type HarnessOptions, startHarness, textOf } from './harness';
 
 /** Shared helpers of the cherry-pick e2e suites. */
 
@@ -33,23 +33,8 @@ export function card(h: Harness, n: number): SlackMessage {
   return all[0]!;
 }
 
-/** Every string under `text` keys, at any depth (harness textOf skips nested text objects). */
-export function allText(v: unknown): string {
-  const out: string[] = [];
-  const walk = (x: unknown, key?: string) => {
-    if (typeof x === 'string') {
-      if (key === 'text') out.push(x);
-      return;
-    }
-    if (Array.isArray(x)) {
-      for (const y of x) walk(y);
-      return;
-    }
-    if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) walk(y, k);
-  };
-  walk(v);
-  return out.join('\n');
-}
+/** Every string under `text` keys, at any depth. */
+export const allText = textOf;
 
 export const cardText = (m: SlackMessage) => allText({ text: m.text, blocks: m.blocks });
 
