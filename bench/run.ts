@@ -61,7 +61,12 @@ function compile(): void {
 /** Starts `bench/servers/<name>.ts` (compiled) with --expose-gc; resolves with its first stdout line. */
 function startChild(name: string, env: Record<string, string> = {}): Promise<Child> {
   const script = join(BUILD, 'bench', 'servers', `${name}.js`);
-  const proc = spawn(process.execPath, ['--expose-gc', script], {
+  // BENCH_CPU_PROF=<dir>: relbot writes a V8 CPU profile there when the run ends (see bench/README.md).
+  const prof =
+    name === 'relbot' && process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+  const proc = spawn(process.execPath, ['--expose-gc', ...prof, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,6 +97,10 @@ function startChild(name: string, env: Record<string, string> = {}): Promise<Chi
 
 function killChildren(): void {
   for (const c of children) {
+    if (process.env.BENCH_CPU_PROF && c.exitCode === null && c.pid) {
+      c.kill('SIGTERM'); // the relbot bench server exits cleanly on SIGTERM so the profile is written
+      continue;
+    }
     if (c.exitCode !== null || c.signalCode !== null || !c.pid) continue;
     try {
       process.kill(c.pid, 'SIGKILL');

@@ -71,6 +71,8 @@ async function main(): Promise<void> {
     cron: false,
   });
   announce(await relbot.start(0));
+  // A clean exit writes the --cpu-prof profile when the parent ran with BENCH_CPU_PROF.
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 main().catch((err) => {
