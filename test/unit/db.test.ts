@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate, openDb, schemaVersion } from '../../src/db';
+import { migrate, openDb, STATEMENT_CACHE_SIZE, schemaVersion } from '../../src/db';
 import { migrations } from '../../src/db/migrations';
 
 describe('store and migrations', () => {
@@ -66,6 +66,22 @@ describe('store and migrations', () => {
   it('refuses gaps in migration numbers', () => {
     const db = new Database(':memory:');
     expect(() => migrate(db, [{ version: 2, name: 'x', up: 'SELECT 1' }])).toThrow(/numbered 1..n/);
+    db.close();
+  });
+
+  it('reuses a prepared statement per SQL text, bounded, and sees schema changes', () => {
+    const db = openDb(join(dir, 'relbot.db'));
+    db.exec('CREATE TABLE t (a INTEGER)');
+    const sql = 'SELECT * FROM t';
+    expect(db.prepare(sql)).toBe(db.prepare(sql));
+    db.prepare('INSERT INTO t (a) VALUES (?)').run(1);
+    expect(db.prepare(sql).all()).toEqual([{ a: 1 }]);
+    db.exec('ALTER TABLE t ADD COLUMN b TEXT');
+    expect(db.prepare(sql).all()).toEqual([{ a: 1, b: null }]);
+    const first = db.prepare(sql);
+    for (let i = 0; i < STATEMENT_CACHE_SIZE; i++) db.prepare(`SELECT ${i} AS n`).get();
+    expect(db.prepare(sql)).not.toBe(first); // evicted, prepared again, still correct
+    expect(db.prepare(sql).all()).toEqual([{ a: 1, b: null }]);
     db.close();
   });
 });
