@@ -29,10 +29,18 @@ import {
   watchedRepos,
   whoCanApprove,
 } from '../src/cherrypicks/service';
+import { dataVersion } from '../src/db/versions';
 import type { Deps } from '../src/deps';
 import { channelFor } from '../src/deps';
 import type { Feature } from '../src/feature';
-import { type CommandSpec, type Reply, registerCommand, UserError } from '../src/slack/command';
+import { AnswerCache } from '../src/slack/answers';
+import {
+  type CommandContext,
+  type CommandSpec,
+  type Reply,
+  registerCommand,
+  UserError,
+} from '../src/slack/command';
 import { escapeEntities, truncate } from '../src/slack/escape';
 
 /**
@@ -100,22 +108,37 @@ export const spec: CommandSpec = {
       name: 'list',
       usage: 'list [release-1.XX]',
       summary: 'pick PRs waiting for approval, oldest first, with age and gates',
+      ready(ctx) {
+        const branch = listBranch(ctx);
+        if (branch === null) return undefined;
+        return ctx.deps.answers.get(
+          `/cherrypick|list|${branch ?? ''}`,
+          AnswerCache.minuteOf(ctx.deps.clock.now().toMillis()),
+          dataVersion(ctx.deps.db, 'cherrypicks'),
+        );
+      },
       async run(ctx) {
         if (ctx.args.length > 1) throw new UserError('`list` takes at most one branch, e.g. `release-1.36`.');
-        let branch: string | undefined;
-        if (ctx.args[0]) {
-          branch = normalizeBranch(ctx.args[0]);
-          if (!new RegExp(cpConfig(ctx.deps).branchPattern).test(branch))
-            throw new UserError(
-              `\`${escapeEntities(truncate(branch, 60))}\` is not a release branch.`,
-              'Use a branch such as `release-1.36` (or just `1.36`).',
-            );
-        }
+        const branch = listBranch(ctx);
+        if (branch === null)
+          throw new UserError(
+            `\`${escapeEntities(truncate(normalizeBranch(ctx.args[0]!), 60))}\` is not a release branch.`,
+            'Use a branch such as `release-1.36` (or just `1.36`).',
+          );
+        // Kept for the rest of the minute while no pick changes, so asking again is answered in the ack.
+        const version = dataVersion(ctx.deps.db, 'cherrypicks');
+        const now = ctx.deps.clock.now();
         const rows = storeOf(ctx.deps)
           .pending(branch)
           .map((row) => ({ row, gates: gatesOf(ctx.deps, row.snapshot) }));
-        const out = renderList(rows, { now: ctx.deps.clock.now(), branch });
-        return { response_type: 'ephemeral', ...out };
+        const reply: Reply = { response_type: 'ephemeral', ...renderList(rows, { now, branch }) };
+        ctx.deps.answers.set(
+          `/cherrypick|list|${branch ?? ''}`,
+          AnswerCache.minuteOf(now.toMillis()),
+          version,
+          reply,
+        );
+        return reply;
       },
     },
     {
@@ -138,6 +161,14 @@ export const spec: CommandSpec = {
     },
   ],
 };
+
+/** The branch `list` names: undefined for all branches, null when the words are not one release branch. */
+function listBranch(ctx: CommandContext): string | undefined | null {
+  if (ctx.args.length > 1) return null;
+  if (!ctx.args[0]) return undefined;
+  const branch = normalizeBranch(ctx.args[0]);
+  return new RegExp(cpConfig(ctx.deps).branchPattern).test(branch) ? branch : null;
+}
 
 function outcomeReply(o: Outcome): Reply {
   const text = truncate(o.text, 3000);

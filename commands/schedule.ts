@@ -1,3 +1,4 @@
+import { dataVersion } from '../src/db/versions';
 import type { Deps } from '../src/deps';
 import type { Feature } from '../src/feature';
 import { sendText } from '../src/http';
@@ -8,6 +9,7 @@ import { allMilestones, loadSchedule } from '../src/schedule/store';
 import type { SyncReport } from '../src/schedule/sync';
 import { changesText, syncSchedule } from '../src/schedule/sync';
 import { cycleView, emptyReply, nextView, patchesView, type ViewContext } from '../src/schedule/views';
+import { AnswerCache } from '../src/slack/answers';
 import { type CommandSpec, type Reply, registerCommand, UserError } from '../src/slack/command';
 import { escapeMrkdwn } from '../src/slack/escape';
 
@@ -16,24 +18,21 @@ import { escapeMrkdwn } from '../src/slack/escape';
 const VERSION = /^v?(\d{1,2}\.\d{1,3})$/i;
 
 /**
- * The stored schedule parsed once per change of the schedule_sources rows, not once per command:
- * every view reads it, and it only changes when a sync writes. Kept per database (one per relbot).
+ * The stored schedule parsed once per write to the schedule_sources rows (their data version), not
+ * once per command: every view reads it, and it only changes when a sync writes. Kept per database
+ * (one per relbot).
  */
 const parsedSchedules = new WeakMap<
   object,
-  { sig: string; stored: StoredSchedule; milestones: Milestone[] }
+  { version: number; stored: StoredSchedule; milestones: Milestone[] }
 >();
 
 function storedSchedule(deps: Deps): { stored: StoredSchedule; milestones: Milestone[] } {
-  const { sig } = deps.db
-    .prepare(
-      "SELECT COALESCE(group_concat(key || '|' || COALESCE(content_sha, '') || '|' || COALESCE(synced_at, '') || '|' || COALESCE(checked_at, '') || '|' || COALESCE(error_at, ''), ';'), '') AS sig FROM schedule_sources",
-    )
-    .get() as { sig: string };
+  const version = dataVersion(deps.db, 'schedule');
   const cached = parsedSchedules.get(deps.db);
-  if (cached && cached.sig === sig) return cached;
+  if (cached && cached.version === version) return cached;
   const stored = loadSchedule(deps.db, deps.config);
-  const fresh = { sig, stored, milestones: allMilestones(stored, deps.config) };
+  const fresh = { version, stored, milestones: allMilestones(stored, deps.config) };
   parsedSchedules.set(deps.db, fresh);
   return fresh;
 }
@@ -49,6 +48,34 @@ async function viewContext(deps: Deps, user: string): Promise<ViewContext | unde
     allDayZone: deps.config.schedule.allDayZone,
     cutoff: deps.config.schedule.cherryPickCutoff,
   };
+}
+
+/**
+ * A view as the user sees it, rendered after the ack and kept (src/slack/answers.ts) for the rest
+ * of the minute in that time zone, so asking again is answered in the ack (`cachedView`).
+ */
+async function renderedView(
+  deps: Deps,
+  user: string,
+  view: string,
+  render: (ctx: ViewContext) => Reply,
+): Promise<Reply> {
+  const version = dataVersion(deps.db, 'schedule'); // read first: a write meanwhile makes it stale
+  const ctx = await viewContext(deps, user);
+  if (!ctx) return emptyReply();
+  const reply = render(ctx);
+  deps.answers.set(`/schedule|${view}|${ctx.tz}`, AnswerCache.minuteOf(ctx.now.toMillis()), version, reply);
+  return reply;
+}
+
+function cachedView(deps: Deps, user: string, view: string): Reply | undefined {
+  const tz = deps.directory.cachedTimeZone(user);
+  if (!tz) return undefined;
+  return deps.answers.get(
+    `/schedule|${view}|${tz}`,
+    AnswerCache.minuteOf(deps.clock.now().toMillis()),
+    dataVersion(deps.db, 'schedule'),
+  );
 }
 
 function syncReply(report: SyncReport): Reply {
@@ -79,10 +106,10 @@ export const spec: CommandSpec = {
       name: '',
       usage: '',
       summary: 'what is next: coming milestones of the current cycle and the next cherry-pick deadlines',
+      ready: ({ deps, user, args }) => (args.length ? undefined : cachedView(deps, user, 'next')),
       async run({ deps, user, args }) {
         if (args.length) throw new UserError(`\`/schedule\` takes no arguments here.`);
-        const ctx = await viewContext(deps, user);
-        return ctx ? nextView(ctx) : emptyReply();
+        return renderedView(deps, user, 'next', nextView);
       },
     },
     {
@@ -90,16 +117,20 @@ export const spec: CommandSpec = {
       usage: '<1.XX>',
       summary: 'the whole timeline of a release cycle, e.g. `/schedule 1.37` (past rows marked)',
       matches: (word) => VERSION.test(word),
+      ready({ deps, user, args }) {
+        const version = VERSION.exec(args[0] ?? '')?.[1];
+        return version && args.length === 1 ? cachedView(deps, user, `cycle ${version}`) : undefined;
+      },
       async run({ deps, user, args }) {
         // `/schedule 1.37` (matched) and `/schedule version 1.37` both arrive with args = ['1.37'].
         const version = VERSION.exec(args[0] ?? '')?.[1];
         if (!version || args.length !== 1)
           throw new UserError('Give one release cycle version, like `/schedule 1.37`.');
-        const ctx = await viewContext(deps, user);
-        if (!ctx) return emptyReply();
-        const cycle = ctx.stored.cycles.find((c) => c.version === version);
+        const { stored } = storedSchedule(deps);
+        if (!stored.cycles.length && !stored.patches) return emptyReply();
+        const cycle = stored.cycles.find((c) => c.version === version);
         if (!cycle) {
-          const known = ctx.stored.cycles.map((c) => c.version).sort();
+          const known = stored.cycles.map((c) => c.version).sort();
           throw new UserError(
             `relbot has no release cycle ${escapeMrkdwn(version)}.`,
             known.length
@@ -107,7 +138,7 @@ export const spec: CommandSpec = {
               : 'No cycle page is configured under `schedule.sources.cycles` in relbot.yaml.',
           );
         }
-        return cycleView(ctx, cycle);
+        return renderedView(deps, user, `cycle ${version}`, (ctx) => cycleView(ctx, cycle));
       },
     },
     {
@@ -115,10 +146,10 @@ export const spec: CommandSpec = {
       usage: 'patches',
       summary:
         'per supported minor: next patch, cherry-pick deadline, target, maintenance mode and end of life',
+      ready: ({ deps, user, args }) => (args.length ? undefined : cachedView(deps, user, 'patches')),
       async run({ deps, user, args }) {
         if (args.length) throw new UserError('`/schedule patches` takes no arguments.');
-        const ctx = await viewContext(deps, user);
-        return ctx ? patchesView(ctx) : emptyReply();
+        return renderedView(deps, user, 'patches', patchesView);
       },
     },
     {

@@ -5,6 +5,7 @@ import type { Db } from './db';
 import type { GitHub } from './github';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import type { AnswerCache } from './slack/answers';
 import type { Directory } from './slack/directory';
 import type { OutboundQueue } from './slack/outbound';
 import type { Outbox } from './slack/outbox';
@@ -27,6 +28,8 @@ export interface Deps {
   /** Exactly-once posts keyed in SQLite. */
   outbox: Outbox;
   directory: Directory;
+  /** Answers rendered this minute, reused in the ack while their data is unchanged. */
+  answers: AnswerCache;
   github: GitHub;
   /** Dry run: GitHub writes are logged, not made. */
   dryRun: boolean;

@@ -8,6 +8,7 @@ import { WorkQueueBusy } from './work';
  * Slash commands are declared, not hand-wired: a command is a list of subcommands, each with its
  * usage line and handler side by side, so `help` is generated from the code that runs and cannot
  * drift. Help, usage and unknown-subcommand errors need no I/O and are answered in the ack itself.
+ * So is an answer a subcommand already has at hand (`ready`: a cached view, src/slack/answers.ts).
  * Everything else is acked at once, empty, and the handler runs afterwards in the bounded work
  * queue (src/slack/work.ts); its answer arrives through response_url.
  */
@@ -45,6 +46,12 @@ export interface Subcommand {
   /** Matches a first word that is not a fixed name, e.g. a version like 1.37 or a PR URL. */
   matches?: (word: string) => boolean;
   run(ctx: CommandContext): Promise<Reply | undefined>;
+  /**
+   * The answer if it is already at hand: from memory (src/slack/answers.ts), with no network call
+   * and nothing slower than an indexed SQLite read. Given, it goes out in the ack itself;
+   * `undefined` (or a throw) means "not at hand", and `run` works after the ack as usual.
+   */
+  ready?(ctx: CommandContext): Reply | undefined;
 }
 
 export interface CommandSpec {
@@ -141,6 +148,13 @@ export function registerCommand(app: App, deps: Deps, spec: CommandSpec): void {
       command,
       deps,
     };
+    // An answer already at hand goes out in the ack itself, like help does.
+    const ready = readyReply(sub, ctx, deps, spec);
+    if (ready) {
+      count('cached');
+      await ack(wire(ready) as RespondArguments);
+      return timer();
+    }
     // Ack first, work after: the answer arrives through response_url.
     await ack();
     timer();
@@ -180,6 +194,20 @@ async function runAfterAck(
     if (next) await respond({ ...(wire(next) as RespondArguments), replace_original: false });
   } catch (err) {
     deps.log.error({ err, command: spec.command }, 'work after the ack failed');
+  }
+}
+
+function readyReply(sub: Subcommand, ctx: CommandContext, deps: Deps, spec: CommandSpec): Reply | undefined {
+  if (!sub.ready) return undefined;
+  try {
+    const reply = sub.ready(ctx);
+    return reply && !reply.afterAck ? reply : undefined;
+  } catch (err) {
+    deps.log.warn(
+      { err, command: spec.command, sub: sub.name },
+      'a ready answer failed; working after the ack',
+    );
+    return undefined;
   }
 }
 

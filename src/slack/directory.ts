@@ -69,6 +69,12 @@ export class Directory {
     return parts.length ? parts.join(', ') : 'nobody (no one is configured)';
   }
 
+  /** The user's time zone if it was looked up within the TTL; never calls Slack. */
+  cachedTimeZone(user: string): string | undefined {
+    const cached = this.zones.get(user);
+    return cached && this.fresh(cached.at) ? cached.tz : undefined;
+  }
+
   /** The user's Slack time zone, falling back to `fallback` when Slack does not say or cannot be reached. */
   async timeZone(user: string, fallback = 'UTC'): Promise<string> {
     const cached = this.zones.get(user);

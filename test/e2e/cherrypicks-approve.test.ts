@@ -40,6 +40,14 @@ describe('approving cherry-picks from the card', () => {
   it('an approver approves: label added, one comment naming them and Slack, card updated, audit written', async () => {
     // A copy as an old client still shows it (the emulator updates the stored message in place).
     const c = structuredClone(await trackByCommand(h, people.member.id, CP.green136));
+    // `/cherrypick list` asked twice in a minute: the second is answered in the ack, from memory.
+    const pick = `${REPO}#${CP.green136}`;
+    const listed = await h.driver.command(people.member.id, '/cherrypick', 'list');
+    const listedAgain = await h.driver.command(people.member.id, '/cherrypick', 'list');
+    expect(typeof listed.ack.body).not.toBe('object');
+    expect(typeof listedAgain.ack.body).toBe('object');
+    expect(allText(listedAgain.body)).toBe(allText(listed.body));
+    expect(allText(listedAgain.body)).toContain(pick);
     const before = h.slack.ephemeralsFor(APPROVER).length;
     const res = await h.driver.click(APPROVER, c, 'cherrypick_approve');
     expect(res.status).toBe(200);
@@ -62,6 +70,10 @@ describe('approving cherry-picks from the card', () => {
       },
     ]);
     expect(stateOf(h, CP.green136)).toBe('approved');
+    // Same minute, but the approval wrote the pick: the list is rendered afresh, without it.
+    const after = await h.driver.command(people.member.id, '/cherrypick', 'list');
+    expect(typeof after.ack.body).not.toBe('object');
+    expect(allText(after.body)).not.toContain(pick);
     const audit = allText(
       (await h.driver.command(people.member.id, '/cherrypick', `audit ${REPO}#${CP.green136}`)).body,
     );

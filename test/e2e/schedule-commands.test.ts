@@ -270,6 +270,43 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     expect(h.slack.channelMessages().length).toBe(before + 1);
   });
 
+  test('asked again in the same minute, a view is answered in the ack; a new minute or a sync renders afresh', async () => {
+    const cached = async () =>
+      Number(
+        /relbot_commands_total\{command="\/schedule",outcome="cached"\} (\d+)/.exec(
+          await (await fetch(`${h.url}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+    const cachedBefore = await cached();
+    const user = people.member.id;
+    const inAck = (r: { ack: { body: unknown } }) => typeof r.ack.body === 'object' && r.ack.body !== null;
+    const shown = (r: { body: unknown }) => {
+      const { blocks, text, response_type } = r.body as Record<string, unknown>;
+      return { blocks, text, response_type };
+    };
+    const first = await h.driver.command(user, '/schedule', '');
+    expect(inAck(first)).toBe(false); // rendered after an empty ack, answered through response_url
+    const again = await h.driver.command(user, '/schedule', '');
+    expect(inAck(again)).toBe(true);
+    expect(shown(again)).toEqual(shown(first));
+    const cycle = await h.driver.command(user, '/schedule', '1.37');
+    const cycleAgain = await h.driver.command(user, '/schedule', 'v1.37');
+    expect(inAck(cycle)).toBe(false);
+    expect(inAck(cycleAgain)).toBe(true);
+    expect(shown(cycleAgain)).toEqual(shown(cycle));
+    // a view of another zone is its own answer
+    const other = await h.driver.command(people.lead.id, '/schedule', '');
+    expect(inAck(other)).toBe(false);
+    // the next minute: rendered afresh (relative times move)
+    h.clock.advance({ minutes: 1 });
+    expect(inAck(await h.driver.command(user, '/schedule', ''))).toBe(false);
+    expect(inAck(await h.driver.command(user, '/schedule', ''))).toBe(true);
+    // a sync that rewrites the stored rows (even unchanged ones: checked_at) invalidates at once
+    await h.driver.command(people.lead.id, '/schedule', 'sync');
+    expect(inAck(await h.driver.command(user, '/schedule', ''))).toBe(false);
+    expect((await cached()) - cachedBefore).toBe(3);
+  });
+
   test('a malformed row is reported (sync answer and channel); the rest imports', async () => {
     const page = fixture('release-1.37-README.md').replace('Wednesday 24th June 2026', 'Late June (TBC)');
     h.github.setFile('kubernetes', 'sig-release', README_37, page, 'master');

@@ -3,6 +3,7 @@ import { m002_schedule } from './002_schedule';
 import { m003_cherrypicks } from './003_cherrypicks';
 import { m004_blockers } from './004_blockers';
 import { m005_shadows } from './005_shadows';
+import { m006_data_versions } from './006_data_versions';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   m003_cherrypicks,
   m004_blockers,
   m005_shadows,
+  m006_data_versions,
 ];
