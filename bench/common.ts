@@ -209,4 +209,6 @@ export interface MemoryReport {
   /** Every 250 ms sample since the last reset (bytes). */
   series: number[];
   gc: boolean;
+  /** CPU time the process has used so far (user + system, microseconds). */
+  cpuMicros: number;
 }

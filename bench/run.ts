@@ -61,10 +61,10 @@ function compile(): void {
 /** Starts `bench/servers/<name>.ts` (compiled) with --expose-gc; resolves with its first stdout line. */
 function startChild(name: string, env: Record<string, string> = {}): Promise<Child> {
   const script = join(BUILD, 'bench', 'servers', `${name}.js`);
-  // BENCH_CPU_PROF=<dir>: relbot writes a V8 CPU profile there when the run ends (see bench/README.md).
+  // BENCH_CPU_PROF=<dir>: relbot and bare write V8 CPU profiles to <dir>/<name> when the run ends.
   const prof =
-    name === 'relbot' && process.env.BENCH_CPU_PROF
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    (name === 'relbot' || name === 'bare') && process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF, name)}`]
       : [];
   const proc = spawn(process.execPath, ['--expose-gc', ...prof, script], {
     cwd: ROOT,
@@ -177,7 +177,9 @@ interface LoadRow {
   connections: number;
   bare: LoadResult;
   relbot: LoadResult;
-  ratio: { p50: number; p99: number; rps: number };
+  ratio: { p50: number; p99: number; rps: number; cpuPerRequest: number };
+  /** Server CPU per answered request, microseconds. */
+  cpuMicrosPerRequest: Record<Server, number>;
   target: { p50: number; p99: number };
   pass: boolean;
 }
@@ -240,8 +242,12 @@ async function main(): Promise<void> {
     const fresh = {} as Record<Server, MemoryReport>;
     for (const name of ['bare', 'relbot'] as const) fresh[name] = await memory(servers[name].url, 'gc=1');
 
+    // BENCH_ONLY=<regex>: measure only the matching requests, then stop (no results.json); for
+    // iterating on one path while developing.
+    const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+    const scenarios = SCENARIOS.filter((x) => !only || only.test(x.name));
     log('warming up…');
-    for (const s of SCENARIOS)
+    for (const s of scenarios)
       for (const name of ['bare', 'relbot'] as const)
         await runLoad({
           url: servers[name].url,
@@ -252,26 +258,34 @@ async function main(): Promise<void> {
     await sleep(1000);
     const idle = {} as Record<Server, MemoryReport>;
     for (const name of ['bare', 'relbot'] as const) idle[name] = await memory(servers[name].url, 'gc=1');
+    if (process.env.BENCH_HEAP_DIR)
+      for (const name of ['bare', 'relbot'] as const) await memory(servers[name].url, 'snapshot=1');
 
     const load: LoadRow[] = [];
-    for (const s of SCENARIOS) {
+    for (const s of scenarios) {
       for (const [i, connections] of CONNECTIONS.entries()) {
         // Alternate who goes first so drift on the machine does not favour one side.
         const order: Server[] = i % 2 === 0 ? ['bare', 'relbot'] : ['relbot', 'bare'];
         const res = {} as Record<Server, LoadResult>;
+        const cpu = {} as Record<Server, number>;
         for (const name of order) {
+          const cpuBefore = (await memory(servers[name].url, '')).cpuMicros;
           res[name] = await runLoad({
             url: servers[name].url,
             body: s.body(responseUrl()),
             connections,
             seconds: SECONDS,
           });
+          // Server CPU per answered request (µs); includes relbot's work after the ack.
+          cpu[name] =
+            ((await memory(servers[name].url, '')).cpuMicros - cpuBefore) / Math.max(1, res[name].ok);
           await sleep(300);
         }
         const ratio = {
           p50: res.relbot.p50 / res.bare.p50,
           p99: res.relbot.p99 / res.bare.p99,
           rps: res.relbot.rps / res.bare.rps,
+          cpuPerRequest: cpu.relbot / cpu.bare,
         };
         const target = TARGETS[s.kind];
         const clean = [res.bare, res.relbot].every(
@@ -284,16 +298,23 @@ async function main(): Promise<void> {
           bare: res.bare,
           relbot: res.relbot,
           ratio,
+          cpuMicrosPerRequest: { bare: r2(cpu.bare), relbot: r2(cpu.relbot) },
           target,
           pass: clean && ratio.p50 <= target.p50 && ratio.p99 <= target.p99,
         };
         load.push(row);
         log(
-          `  ${s.name} c=${connections}: p50 ${r3(res.bare.p50)}→${r3(res.relbot.p50)} ms (${r2(ratio.p50)}×), p99 ${r3(res.bare.p99)}→${r3(res.relbot.p99)} ms (${r2(ratio.p99)}×), ${Math.round(res.bare.rps)}→${Math.round(res.relbot.rps)} req/s`,
+          `  ${s.name} c=${connections}: p50 ${r3(res.bare.p50)}→${r3(res.relbot.p50)} ms (${r2(ratio.p50)}×), p99 ${r3(res.bare.p99)}→${r3(res.relbot.p99)} ms (${r2(ratio.p99)}×), ${Math.round(res.bare.rps)}→${Math.round(res.relbot.rps)} req/s, CPU/request ${Math.round(cpu.bare)}→${Math.round(cpu.relbot)} µs`,
         );
       }
     }
 
+    if (only) {
+      log(
+        `memory at start ${r2(mb(fresh.bare.rss))} / ${r2(mb(fresh.relbot.rss))} MB, idle after warm-up ${r2(mb(idle.bare.rss))} / ${r2(mb(idle.relbot.rss))} MB (bare / relbot); heap used ${r2(mb(idle.bare.heapUsed))} / ${r2(mb(idle.relbot.heapUsed))} MB`,
+      );
+      return;
+    }
     // Memory under a flood of commands whose work posts a message.
     log('flood…');
     const flood = {} as Record<

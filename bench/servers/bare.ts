@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   const server = (await app.start(0)) as Server;
   const addr = server.address();
   announce(addr && typeof addr === 'object' ? addr.port : 0);
+  // A clean exit writes the --cpu-prof profile when the parent ran with BENCH_CPU_PROF.
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 main().catch((err) => {

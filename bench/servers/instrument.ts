@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import type { CustomRoute } from '@slack/bolt';
 import type { MemoryReport } from '../common';
 
@@ -28,6 +30,9 @@ export function memoryRoutes(): CustomRoute[] {
           gc();
           gc();
         }
+        // BENCH_HEAP_DIR=<dir> (parent env): a heap snapshot of the idle server for inspection.
+        if (q.get('snapshot') === '1' && process.env.BENCH_HEAP_DIR)
+          writeHeapSnapshot(join(process.env.BENCH_HEAP_DIR, `${process.pid}.heapsnapshot`));
         const mem = process.memoryUsage();
         const report: MemoryReport = {
           rss: mem.rss,
@@ -36,6 +41,7 @@ export function memoryRoutes(): CustomRoute[] {
           samples,
           series,
           gc: !!gc,
+          cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()),
         };
         if (q.get('reset') === '1') {
           maxRss = mem.rss;
