@@ -25,6 +25,7 @@ import { Directory } from './slack/directory';
 import { type InteractionRegistry, recordingApp, unhandledInteractionGuard } from './slack/guard';
 import { type OutboundOptions, OutboundQueue } from './slack/outbound';
 import { Outbox } from './slack/outbox';
+import { createResponseUrlPoster } from './slack/post';
 import { WorkQueue } from './slack/work';
 
 export interface RelbotOptions {
@@ -71,14 +72,19 @@ export function createRelbot(opts: RelbotOptions): Relbot {
   if (mode === 'http' && !env.slackSigningSecret)
     throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
 
-  // Counted fetch: every Slack Web API call and response_url post shows in /metrics.
+  // Counted fetch: every Slack Web API call and response_url post shows in /metrics. Answers to a
+  // response_url (Bolt's respond()) go through the lighter node:http poster.
+  const responseUrls = createResponseUrlPoster(fetch);
   const countedFetch: typeof fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = url.startsWith(env.slackApiUrl)
       ? url.slice(env.slackApiUrl.length).split('?')[0] || 'unknown'
       : 'response_url';
     try {
-      const res = await fetch(input, init);
+      const res =
+        method === 'response_url' && typeof input === 'string' && init
+          ? await responseUrls.post(input, init)
+          : await fetch(input, init);
       metrics.slackCalls.inc({ method, outcome: res.status === 200 ? 'ok' : String(res.status) });
       return res;
     } catch (err) {
@@ -270,6 +276,7 @@ export function createRelbot(opts: RelbotOptions): Relbot {
         await Promise.race([...inflight, new Promise((r) => setTimeout(r, 100))]);
       await deps.work.onIdle();
       await outbound.drain();
+      responseUrls.close();
       if (db.open) db.close();
       log.info('relbot stopped');
     },
