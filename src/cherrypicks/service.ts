@@ -336,6 +336,10 @@ export async function approve(deps: Deps, ref: PrRef, user: string): Promise<Out
       ok: false,
       text: `:no_entry: You opened ${shown}, so you cannot approve it yourself. Another approver must: ${whoCanApprove(deps)}`,
     };
+  // Settled or closed: the claim below could not succeed, so say why without trying (repeat clicks
+  // on a card that is already decided).
+  if (row.prState !== 'open' || row.state === 'approved' || row.state === 'rejected')
+    return { ok: false, text: describeBusy(row, key, deps.config.timezone) };
   const staleBefore = deps.clock.now().minus({ minutes: cfg.claimTimeoutMinutes }).toUTC().toISO()!;
   const claimId = store.claim(ref, 'approve', user, now(deps), staleBefore);
   if (!claimId) return { ok: false, text: describeBusy(store.get(ref), key, deps.config.timezone) };
