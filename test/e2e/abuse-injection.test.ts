@@ -10,7 +10,8 @@ import type { Harness } from '../helpers/harness';
  * Injection: one hostile string (broadcasts, a user and a group mention, a link, `&`, `<`, `>`,
  * bold/italic/strike/code) put everywhere outside text enters relbot: a PR title, a blocker issue
  * title, a README Timeline row served through the contents API, a shadow applicant's name and
- * "why", and a reject reason. Then every message, ephemeral answer, ack body and modal relbot
+ * "why", and a reject reason; the reminder job and the blockers digest post the README row and the
+ * blocker on their own. Then every message, ephemeral answer, ack body and modal relbot
  * produced is walked, and no raw hostile form may appear in any mrkdwn text.
  */
 
@@ -29,6 +30,11 @@ describe('hostile text from GitHub and from people is escaped everywhere it is s
       unhandledRequestTimeoutMillis: 3001,
       config: (raw) => {
         raw.blockers = { milestone: 'v1.37' };
+        // A reminder for the hostile Timeline row, so its name reaches a reminder post too.
+        raw.schedule = {
+          ...(raw.schedule as object | undefined),
+          reminders: { rules: [{ select: 'any', match: 'PWNBOLD', leads: ['1d'] }] },
+        };
       },
     });
     h.clock.set('2026-07-01T09:00:00Z');
@@ -92,6 +98,23 @@ describe('hostile text from GitHub and from people is escaped everywhere it is s
     const cycle = await ask(people.member.id, '/schedule', '1.37');
     expect(allText(cycle)).toContain('PWNBOLD');
     await ask(people.member.id, '/schedule', '');
+  });
+
+  it('jobs: the reminder of the hostile milestone and the blockers digest', async () => {
+    // The hostile row is due Friday 28 August 2026; its 1-day reminder and a weekday digest slot.
+    h.clock.set('2026-08-27T12:00:00Z');
+    const before = h.slack.channelMessages().length;
+    await h.relbot.jobs.run('schedule-reminders');
+    await h.relbot.jobs.run('blockers-digest');
+    await h.relbot.deps.outbound.drain();
+    const posts = h.slack
+      .channelMessages()
+      .slice(before)
+      .map((m) => allText(m));
+    const reminder = posts.find((t) => t.includes('PWNBOLD'));
+    expect(reminder).toContain('&lt;!channel&gt;');
+    const digest = posts.find((t) => t.includes('Blocker:'));
+    expect(digest).toContain('Blocker: &lt;!channel&gt;');
   });
 
   it('shadows: hostile applicant name and "why" in review, status, roster, DMs and the edit modal prefill', async () => {
