@@ -115,6 +115,15 @@ async function memory(url: string, q: string): Promise<MemoryReport> {
   return (await res.json()) as MemoryReport;
 }
 
+/** Commands relbot answered "busy" so far (relbot_commands_total{outcome="busy"}, all commands). */
+async function busyAnswers(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('relbot_commands_total{') && l.includes('outcome="busy"'))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
@@ -180,6 +189,8 @@ interface LoadRow {
   ratio: { p50: number; p99: number; rps: number; cpuPerRequest: number };
   /** Server CPU per answered request, microseconds. */
   cpuMicrosPerRequest: Record<Server, number>;
+  /** Commands relbot acked but then answered "busy" (its bounded work queue was full). */
+  busyAnswers: number;
   target: { p50: number; p99: number };
   pass: boolean;
 }
@@ -222,6 +233,12 @@ async function main(): Promise<void> {
       const ready = c.ready as unknown as ServerReady;
       servers[name] = { url: `http://127.0.0.1:${ready.port}`, pid: ready.pid };
     }
+    // A second relbot with its answer cache off: commands as they run when not asked in the same
+    // minute before (rendered after the ack, answered through response_url).
+    const rendering = (await startChild('relbot', { ...env, BENCH_ANSWER_CACHE: 'off' }).then(
+      (c) => c.ready,
+    )) as unknown as ServerReady;
+    const renderUrl = `http://127.0.0.1:${rendering.port}`;
 
     // Sanity: every scenario answers 200 on both, and relbot's answer is the real one.
     for (const s of SCENARIOS) {
@@ -236,6 +253,13 @@ async function main(): Promise<void> {
             throw new Error(`${s.name} on relbot did not answer as expected: ${answer.slice(0, 300)}`);
         }
       }
+    }
+
+    for (const s of SCENARIOS.filter((x) => x.kind === 'command')) {
+      const url = responseUrl();
+      const res = await probe(renderUrl, s.body(url));
+      if (res.status !== 200 || res.text || !s.expect.test(await answeredAt(url)))
+        throw new Error(`${s.name} on relbot (cache off) did not answer after its ack as expected`);
     }
 
     await sleep(500);
@@ -255,6 +279,13 @@ async function main(): Promise<void> {
           connections: 10,
           seconds: WARMUP_SECONDS,
         });
+    for (const s of scenarios.filter((x) => x.kind === 'command'))
+      await runLoad({
+        url: renderUrl,
+        body: s.body(responseUrl()),
+        connections: 10,
+        seconds: WARMUP_SECONDS,
+      });
     await sleep(1000);
     const idle = {} as Record<Server, MemoryReport>;
     for (const name of ['bare', 'relbot'] as const) idle[name] = await memory(servers[name].url, 'gc=1');
@@ -263,49 +294,56 @@ async function main(): Promise<void> {
 
     const load: LoadRow[] = [];
     for (const s of scenarios) {
-      for (const [i, connections] of CONNECTIONS.entries()) {
-        // Alternate who goes first so drift on the machine does not favour one side.
-        const order: Server[] = i % 2 === 0 ? ['bare', 'relbot'] : ['relbot', 'bare'];
-        const res = {} as Record<Server, LoadResult>;
-        const cpu = {} as Record<Server, number>;
-        for (const name of order) {
-          const cpuBefore = (await memory(servers[name].url, '')).cpuMicros;
-          res[name] = await runLoad({
-            url: servers[name].url,
-            body: s.body(responseUrl()),
+      // Commands are measured twice: relbot as it runs (a question asked again within the minute is
+      // answered in the ack, from its answer cache) and relbot with the cache off (every answer
+      // rendered after the ack), each against its own bare run.
+      const variants = [
+        { name: s.name, url: servers.relbot.url },
+        ...(s.kind === 'command' ? [{ name: `${s.name}, every answer rendered`, url: renderUrl }] : []),
+      ];
+      for (const variant of variants) {
+        for (const [i, connections] of CONNECTIONS.entries()) {
+          // Alternate who goes first so drift on the machine does not favour one side.
+          const order: Server[] = i % 2 === 0 ? ['bare', 'relbot'] : ['relbot', 'bare'];
+          const res = {} as Record<Server, LoadResult>;
+          const cpu = {} as Record<Server, number>;
+          let busy = 0;
+          for (const name of order) {
+            const url = name === 'bare' ? servers.bare.url : variant.url;
+            const cpuBefore = (await memory(url, '')).cpuMicros;
+            const busyBefore = name === 'relbot' ? await busyAnswers(url) : 0;
+            res[name] = await runLoad({ url, body: s.body(responseUrl()), connections, seconds: SECONDS });
+            // Server CPU per answered request (µs); includes relbot's work after the ack.
+            cpu[name] = ((await memory(url, '')).cpuMicros - cpuBefore) / Math.max(1, res[name].ok);
+            if (name === 'relbot') busy = (await busyAnswers(url)) - busyBefore;
+            await sleep(300);
+          }
+          const ratio = {
+            p50: res.relbot.p50 / res.bare.p50,
+            p99: res.relbot.p99 / res.bare.p99,
+            rps: res.relbot.rps / res.bare.rps,
+            cpuPerRequest: cpu.relbot / cpu.bare,
+          };
+          const target = TARGETS[s.kind];
+          const clean = [res.bare, res.relbot].every(
+            (r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0,
+          );
+          load.push({
+            scenario: variant.name,
+            kind: s.kind,
             connections,
-            seconds: SECONDS,
+            bare: res.bare,
+            relbot: res.relbot,
+            ratio,
+            cpuMicrosPerRequest: { bare: r2(cpu.bare), relbot: r2(cpu.relbot) },
+            busyAnswers: busy,
+            target,
+            pass: clean && ratio.p50 <= target.p50 && ratio.p99 <= target.p99,
           });
-          // Server CPU per answered request (µs); includes relbot's work after the ack.
-          cpu[name] =
-            ((await memory(servers[name].url, '')).cpuMicros - cpuBefore) / Math.max(1, res[name].ok);
-          await sleep(300);
+          log(
+            `  ${variant.name} c=${connections}: p50 ${r3(res.bare.p50)}→${r3(res.relbot.p50)} ms (${r2(ratio.p50)}×), p99 ${r3(res.bare.p99)}→${r3(res.relbot.p99)} ms (${r2(ratio.p99)}×), ${Math.round(res.bare.rps)}→${Math.round(res.relbot.rps)} req/s, CPU/request ${Math.round(cpu.bare)}→${Math.round(cpu.relbot)} µs${busy ? `, ${busy} answered busy (work queue full)` : ''}`,
+          );
         }
-        const ratio = {
-          p50: res.relbot.p50 / res.bare.p50,
-          p99: res.relbot.p99 / res.bare.p99,
-          rps: res.relbot.rps / res.bare.rps,
-          cpuPerRequest: cpu.relbot / cpu.bare,
-        };
-        const target = TARGETS[s.kind];
-        const clean = [res.bare, res.relbot].every(
-          (r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0,
-        );
-        const row: LoadRow = {
-          scenario: s.name,
-          kind: s.kind,
-          connections,
-          bare: res.bare,
-          relbot: res.relbot,
-          ratio,
-          cpuMicrosPerRequest: { bare: r2(cpu.bare), relbot: r2(cpu.relbot) },
-          target,
-          pass: clean && ratio.p50 <= target.p50 && ratio.p99 <= target.p99,
-        };
-        load.push(row);
-        log(
-          `  ${s.name} c=${connections}: p50 ${r3(res.bare.p50)}→${r3(res.relbot.p50)} ms (${r2(ratio.p50)}×), p99 ${r3(res.bare.p99)}→${r3(res.relbot.p99)} ms (${r2(ratio.p99)}×), ${Math.round(res.bare.rps)}→${Math.round(res.relbot.rps)} req/s, CPU/request ${Math.round(cpu.bare)}→${Math.round(cpu.relbot)} µs`,
-        );
       }
     }
 
@@ -462,12 +500,12 @@ export function report(r: Results): string {
     '',
     '### Ack latency and throughput (relbot ÷ bare Bolt, same run)',
     '',
-    '| request | conns | p50 bare / relbot (ms) | p50 × | p99 bare / relbot (ms) | p99 × | req/s bare / relbot | req/s × | target p50 / p99 | result |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| request | conns | p50 bare / relbot (ms) | p50 × | p99 bare / relbot (ms) | p99 × | req/s bare / relbot | req/s × | server CPU µs/request bare / relbot | CPU × | target p50 / p99 | result |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
   );
   for (const l of r.load)
     out.push(
-      `| ${l.scenario} | ${l.connections} | ${ms(l.bare.p50)} / ${ms(l.relbot.p50)} | ${x(l.ratio.p50)} | ${ms(l.bare.p99)} / ${ms(l.relbot.p99)} | ${x(l.ratio.p99)} | ${Math.round(l.bare.rps)} / ${Math.round(l.relbot.rps)} | ${x(l.ratio.rps)} | ≤ ${l.target.p50} / ≤ ${l.target.p99} | ${pf(l.pass)} |`,
+      `| ${l.scenario} | ${l.connections} | ${ms(l.bare.p50)} / ${ms(l.relbot.p50)} | ${x(l.ratio.p50)} | ${ms(l.bare.p99)} / ${ms(l.relbot.p99)} | ${x(l.ratio.p99)} | ${Math.round(l.bare.rps)} / ${Math.round(l.relbot.rps)} | ${x(l.ratio.rps)} | ${Math.round(l.cpuMicrosPerRequest.bare)} / ${Math.round(l.cpuMicrosPerRequest.relbot)} | ${x(l.ratio.cpuPerRequest)}${l.busyAnswers ? ` (${l.busyAnswers} answered busy)` : ''} | ≤ ${l.target.p50} / ≤ ${l.target.p99} | ${pf(l.pass)} |`,
     );
   const m = r.memory;
   out.push(

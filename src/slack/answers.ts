@@ -11,6 +11,7 @@ import type { Reply } from './command';
 export class AnswerCache {
   private readonly entries = new Map<string, { minute: number; version: number; reply: Reply }>();
 
+  /** `max` 0 keeps nothing (every answer is rendered; the bench measures that path this way). */
   constructor(private readonly max = 128) {}
 
   static minuteOf(millis: number): number {
@@ -23,6 +24,7 @@ export class AnswerCache {
   }
 
   set(key: string, minute: number, version: number, reply: Reply): void {
+    if (this.max <= 0) return;
     this.entries.delete(key);
     if (this.entries.size >= this.max) {
       for (const [k, e] of this.entries) if (e.minute !== minute) this.entries.delete(k);
