@@ -232,48 +232,34 @@ export class ShadowStore {
         this.assertOpen(cycleId, now);
         const before = this.application(cycleId, user);
         const [choice1, choice2] = input.choices;
-        if (!before) {
-          this.db
-            .prepare(
-              `INSERT INTO shadow_applications
-                 (cycle_id, user, github, time_zone, hours_per_week, served_before, served_role, why,
-                  choice1, choice2, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              cycleId,
-              user,
-              input.github,
-              input.timeZone,
-              input.hoursPerWeek,
-              input.servedBefore ? 1 : 0,
-              input.servedRole ?? null,
-              input.why,
-              choice1,
-              choice2 ?? null,
-              now,
-              now,
-            );
-          return { application: this.application(cycleId, user)!, created: true, freedSeats: [] };
-        }
+        // One statement for both: a new application, or an edit (which also undoes a withdrawal).
         this.db
           .prepare(
-            `UPDATE shadow_applications SET github = ?, time_zone = ?, hours_per_week = ?, served_before = ?,
-               served_role = ?, why = ?, choice1 = ?, choice2 = ?, updated_at = ?, withdrawn_at = NULL
-             WHERE id = ?`,
+            `INSERT INTO shadow_applications
+               (cycle_id, user, github, time_zone, hours_per_week, served_before, served_role, why,
+                choice1, choice2, created_at, updated_at)
+             VALUES (@cycleId, @user, @github, @timeZone, @hours, @served, @servedRole, @why,
+                @choice1, @choice2, @now, @now)
+             ON CONFLICT (cycle_id, user) DO UPDATE SET
+               github = excluded.github, time_zone = excluded.time_zone,
+               hours_per_week = excluded.hours_per_week, served_before = excluded.served_before,
+               served_role = excluded.served_role, why = excluded.why, choice1 = excluded.choice1,
+               choice2 = excluded.choice2, updated_at = excluded.updated_at, withdrawn_at = NULL`,
           )
-          .run(
-            input.github,
-            input.timeZone,
-            input.hoursPerWeek,
-            input.servedBefore ? 1 : 0,
-            input.servedRole ?? null,
-            input.why,
+          .run({
+            cycleId,
+            user,
+            github: input.github,
+            timeZone: input.timeZone,
+            hours: input.hoursPerWeek,
+            served: input.servedBefore ? 1 : 0,
+            servedRole: input.servedRole ?? null,
+            why: input.why,
             choice1,
-            choice2 ?? null,
+            choice2: choice2 ?? null,
             now,
-            before.id,
-          );
+          });
+        if (!before) return { application: this.application(cycleId, user)!, created: true, freedSeats: [] };
         // Decisions on roles the applicant no longer asks for are dropped (an accepted one frees its seat).
         const dropped = this.decisionsFor(before.id).filter((d) => !input.choices.includes(d.role));
         const del = this.db.prepare('DELETE FROM shadow_decisions WHERE application_id = ? AND role = ?');
