@@ -1,27 +1,9 @@
 import { CHANNEL, people, RELEASE_TEAM_GROUP } from '../../src/sandbox/seed';
 import { seedShadowApplications, seedShadowRosters } from '../../src/sandbox/seed-shadows';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
-import { type Harness, startHarness } from '../helpers/harness';
+import { type Harness, startHarness, textOf } from '../helpers/harness';
 
 /** Deadlines, faults, restarts, escaping and pagination of /shadow over real HTTP. */
-
-function textOf(body: unknown): string {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    if (!v || typeof v !== 'object') return;
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (k === 'text' && typeof x === 'string') out.push(x);
-      else walk(x);
-    }
-  };
-  if (typeof body === 'string') return body;
-  walk(body);
-  return out.join('\n');
-}
 
 const dm = (user: string) => `D${user.slice(1)}`;
 

@@ -2,26 +2,7 @@ import { fixture } from '../../src/fixtures';
 import { CHANNEL, people, RELEASE_TEAM_GROUP } from '../../src/sandbox/seed';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
 import { parseRoster } from '../../src/shadows/roster';
-import { type Harness, startHarness } from '../helpers/harness';
-
-/** Every text in a message body, including section text objects (textOf skips those). */
-function textOf(body: unknown): string {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    if (!v || typeof v !== 'object') return;
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (k === 'text' && typeof x === 'string') out.push(x);
-      else walk(x);
-    }
-  };
-  if (typeof body === 'string') return body;
-  walk(body);
-  return out.join('\n');
-}
+import { type Harness, startHarness, textOf } from '../helpers/harness';
 
 /**
  * The whole shadow sign-up over real HTTP against the emulated Slack and GitHub: open -> apply
