@@ -29,11 +29,9 @@ import {
   watchedRepos,
   whoCanApprove,
 } from '../src/cherrypicks/service';
-import { dataVersion } from '../src/db/versions';
 import type { Deps } from '../src/deps';
 import { channelFor } from '../src/deps';
 import type { Feature } from '../src/feature';
-import { AnswerCache } from '../src/slack/answers';
 import {
   type CommandContext,
   type CommandSpec,
@@ -111,11 +109,7 @@ export const spec: CommandSpec = {
       ready(ctx) {
         const branch = listBranch(ctx);
         if (branch === null) return undefined;
-        return ctx.deps.answers.get(
-          `/cherrypick|list|${branch ?? ''}`,
-          AnswerCache.minuteOf(ctx.deps.clock.now().toMillis()),
-          dataVersion(ctx.deps.db, 'cherrypicks'),
-        );
+        return ctx.deps.answers.get(`/cherrypick|list|${branch ?? ''}`, 'cherrypicks');
       },
       async run(ctx) {
         if (ctx.args.length > 1) throw new UserError('`list` takes at most one branch, e.g. `release-1.36`.');
@@ -126,18 +120,13 @@ export const spec: CommandSpec = {
             'Use a branch such as `release-1.36` (or just `1.36`).',
           );
         // Kept for the rest of the minute while no pick changes, so asking again is answered in the ack.
-        const version = dataVersion(ctx.deps.db, 'cherrypicks');
+        const stamp = ctx.deps.answers.stamp('cherrypicks');
         const now = ctx.deps.clock.now();
         const rows = storeOf(ctx.deps)
           .pending(branch)
           .map((row) => ({ row, gates: gatesOf(ctx.deps, row.snapshot) }));
         const reply: Reply = { response_type: 'ephemeral', ...renderList(rows, { now, branch }) };
-        ctx.deps.answers.set(
-          `/cherrypick|list|${branch ?? ''}`,
-          AnswerCache.minuteOf(now.toMillis()),
-          version,
-          reply,
-        );
+        ctx.deps.answers.set(`/cherrypick|list|${branch ?? ''}`, stamp, reply);
         return reply;
       },
     },

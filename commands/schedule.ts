@@ -9,7 +9,6 @@ import { allMilestones, loadSchedule } from '../src/schedule/store';
 import type { SyncReport } from '../src/schedule/sync';
 import { changesText, syncSchedule } from '../src/schedule/sync';
 import { cycleView, emptyReply, nextView, patchesView, type ViewContext } from '../src/schedule/views';
-import { AnswerCache } from '../src/slack/answers';
 import { type CommandSpec, type Reply, registerCommand, UserError } from '../src/slack/command';
 import { escapeMrkdwn } from '../src/slack/escape';
 
@@ -60,22 +59,18 @@ async function renderedView(
   view: string,
   render: (ctx: ViewContext) => Reply,
 ): Promise<Reply> {
-  const version = dataVersion(deps.db, 'schedule'); // read first: a write meanwhile makes it stale
+  const stamp = deps.answers.stamp('schedule');
   const ctx = await viewContext(deps, user);
   if (!ctx) return emptyReply();
   const reply = render(ctx);
-  deps.answers.set(`/schedule|${view}|${ctx.tz}`, AnswerCache.minuteOf(ctx.now.toMillis()), version, reply);
+  deps.answers.set(`/schedule|${view}|${ctx.tz}`, stamp, reply);
   return reply;
 }
 
 function cachedView(deps: Deps, user: string, view: string): Reply | undefined {
   const tz = deps.directory.cachedTimeZone(user);
   if (!tz) return undefined;
-  return deps.answers.get(
-    `/schedule|${view}|${tz}`,
-    AnswerCache.minuteOf(deps.clock.now().toMillis()),
-    dataVersion(deps.db, 'schedule'),
-  );
+  return deps.answers.get(`/schedule|${view}|${tz}`, 'schedule');
 }
 
 function syncReply(report: SyncReport): Reply {

@@ -20,7 +20,7 @@ import { sendJson, sendText } from './http';
 import { JobRunner } from './jobs/runner';
 import { boltLogger, createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
-import { AnswerCache } from './slack/answers';
+import { AnswerCache, stampFrom } from './slack/answers';
 import { Directory } from './slack/directory';
 import { type InteractionRegistry, recordingApp, unhandledInteractionGuard } from './slack/guard';
 import { type OutboundOptions, OutboundQueue } from './slack/outbound';
@@ -197,7 +197,7 @@ export function createRelbot(opts: RelbotOptions): Relbot {
     outbox: new Outbox(db, outbound, app.client, clock, log),
     work: new WorkQueue(opts.work?.concurrency, opts.work?.maxWaiting),
     directory: new Directory(app.client, clock, config.people),
-    answers: new AnswerCache(),
+    answers: new AnswerCache(stampFrom(db, clock)),
     github: createGitHub({
       baseUrl: env.githubApiUrl,
       token: env.githubToken,

@@ -6,7 +6,7 @@ import type { Feature } from '../../src/feature';
 import { features } from '../../src/features';
 import { createLogger } from '../../src/log';
 import { CHANNEL } from '../../src/sandbox/seed';
-import { AnswerCache } from '../../src/slack/answers';
+import { AnswerCache, stampFrom } from '../../src/slack/answers';
 import { registerCommand } from '../../src/slack/command';
 import { BOT_TOKEN, benchClock, benchRawConfig, FLOOD_COMMAND, SIGNING_SECRET } from '../common';
 import { announce, memoryRoutes } from './instrument';
@@ -73,7 +73,8 @@ async function main(): Promise<void> {
   });
   // BENCH_ANSWER_CACHE=off: no answer is kept, so every command is rendered after its ack (the
   // path of a question not asked in the same minute before).
-  if (process.env.BENCH_ANSWER_CACHE === 'off') relbot.deps.answers = new AnswerCache(0);
+  if (process.env.BENCH_ANSWER_CACHE === 'off')
+    relbot.deps.answers = new AnswerCache(stampFrom(relbot.deps.db, relbot.deps.clock), 0);
   announce(await relbot.start(0));
   // A clean exit writes the --cpu-prof profile when the parent ran with BENCH_CPU_PROF.
   process.on('SIGTERM', () => process.exit(0));

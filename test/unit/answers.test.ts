@@ -1,37 +1,60 @@
+import { ManualClock } from '../../src/clock';
 import { openDb } from '../../src/db';
 import { dataVersion } from '../../src/db/versions';
-import { AnswerCache } from '../../src/slack/answers';
+import { AnswerCache, type Stamp, stampFrom } from '../../src/slack/answers';
 import type { Reply } from '../../src/slack/command';
 
 const reply = (text: string): Reply => ({ text });
 
 describe('AnswerCache', () => {
+  // The stamp the cache compares with: set by each test (the real one reads the clock and SQLite).
+  let now: Stamp = { minute: 100, version: 7 };
+  const stampOf = () => now;
+
   it('answers only for the same minute and data version', () => {
-    const c = new AnswerCache();
-    c.set('k', 100, 7, reply('a'));
-    expect(c.get('k', 100, 7)?.text).toBe('a');
-    expect(c.get('k', 101, 7)).toBeUndefined();
-    expect(c.get('k', 100, 8)).toBeUndefined();
-    expect(c.get('other', 100, 7)).toBeUndefined();
-    c.set('k', 101, 8, reply('b'));
-    expect(c.get('k', 101, 8)?.text).toBe('b');
-    expect(c.get('k', 100, 7)).toBeUndefined();
+    const c = new AnswerCache(stampOf);
+    now = { minute: 100, version: 7 };
+    c.set('k', { minute: 100, version: 7 }, reply('a'));
+    expect(c.get('k', 'schedule')?.text).toBe('a');
+    now = { minute: 101, version: 7 };
+    expect(c.get('k', 'schedule')).toBeUndefined();
+    now = { minute: 100, version: 8 };
+    expect(c.get('k', 'schedule')).toBeUndefined();
+    now = { minute: 100, version: 7 };
+    expect(c.get('other', 'schedule')).toBeUndefined();
+    c.set('k', { minute: 101, version: 8 }, reply('b'));
+    now = { minute: 101, version: 8 };
+    expect(c.get('k', 'schedule')?.text).toBe('b');
+    now = { minute: 100, version: 7 };
+    expect(c.get('k', 'schedule')).toBeUndefined();
   });
 
   it('is bounded: entries of past minutes go first, then the oldest', () => {
-    const c = new AnswerCache(3);
-    c.set('old', 1, 0, reply('old'));
-    c.set('a', 2, 0, reply('a'));
-    c.set('b', 2, 0, reply('b'));
-    c.set('c', 2, 0, reply('c')); // full: the past minute's entry goes
-    expect(c.get('old', 1, 0)).toBeUndefined();
+    const c = new AnswerCache(stampOf, 3);
+    c.set('old', { minute: 1, version: 0 }, reply('old'));
+    now = { minute: 2, version: 0 };
+    c.set('a', now, reply('a'));
+    c.set('b', now, reply('b'));
+    c.set('c', now, reply('c')); // full: the past minute's entry goes
+    now = { minute: 1, version: 0 };
+    expect(c.get('old', 'schedule')).toBeUndefined();
     expect(c.size).toBe(3);
-    c.set('d', 2, 0, reply('d')); // full, all current: the oldest goes
-    expect(c.get('a', 2, 0)).toBeUndefined();
-    expect(['b', 'c', 'd'].map((k) => c.get(k, 2, 0)?.text)).toEqual(['b', 'c', 'd']);
-    expect(AnswerCache.minuteOf(Date.UTC(2026, 6, 1, 9, 0, 59_999 / 1000))).toBe(
-      AnswerCache.minuteOf(Date.UTC(2026, 6, 1, 9, 0, 0)),
-    );
+    now = { minute: 2, version: 0 };
+    c.set('d', now, reply('d')); // full, all current: the oldest goes
+    expect(c.get('a', 'schedule')).toBeUndefined();
+    expect(['b', 'c', 'd'].map((k) => c.get(k, 'schedule')?.text)).toEqual(['b', 'c', 'd']);
+  });
+
+  it('stamps from the clock minute and the data version', () => {
+    const db = openDb(':memory:');
+    const clock = new ManualClock('2026-07-01T09:00:00Z');
+    const stamp = stampFrom(db, clock);
+    const first = stamp('schedule');
+    clock.set('2026-07-01T09:00:59.999Z');
+    expect(stamp('schedule')).toEqual(first);
+    clock.set('2026-07-01T09:01:00Z');
+    expect(stamp('schedule').minute).toBe(first.minute + 1);
+    db.close();
   });
 });
 
