@@ -4,6 +4,7 @@ import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
 import { addGreenPick, TABLES } from '../helpers/abuse';
 import { allText, startCherrypickHarness, trackByCommand } from '../helpers/cherrypicks';
 import type { Harness } from '../helpers/harness';
+import { shadowButtonValue } from '../helpers/shadows';
 
 /**
  * The authorization matrix: every privileged action by every kind of seeded user. Expectations come
@@ -327,19 +328,6 @@ describe('authorization matrix', () => {
       text: body.text,
     };
   }
-  function buttonValue(message: SlackMessage, appUser: string, actionId: string): string {
-    const appId = (
-      h.db.prepare('SELECT id FROM shadow_applications WHERE user = ?').get(appUser) as { id: number }
-    ).id;
-    const block = (message.blocks as Array<Record<string, unknown>>).find(
-      (b) => b.block_id === `act_${appId}`,
-    );
-    const el = (block?.elements as Array<{ action_id: string; value: string }> | undefined)?.find(
-      (e) => e.action_id === actionId,
-    );
-    if (!el) throw new Error(`no ${actionId} button for ${appUser}`);
-    return el.value;
-  }
   const decisionOf = (appUser: string) =>
     (
       h.db
@@ -362,7 +350,7 @@ describe('authorization matrix', () => {
       const appUser = applicants[target % applicants.length]!.id;
       const user = kind === 'author' ? appUser : USERS[kind as Exclude<Kind, 'author'>];
       const msg = await reviewMessage();
-      const value = buttonValue(msg, appUser, actionId);
+      const value = shadowButtonValue(h, msg, appUser, actionId);
       const was = decisionOf(appUser);
       await attempt(
         action,

@@ -2,10 +2,9 @@ import { CHANNEL, people, RELEASE_TEAM_GROUP } from '../../src/sandbox/seed';
 import { seedShadowApplications, seedShadowRosters } from '../../src/sandbox/seed-shadows';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
 import { type Harness, startHarness, textOf } from '../helpers/harness';
+import { dm } from '../helpers/shadows';
 
 /** Deadlines, faults, restarts, escaping and pagination of /shadow over real HTTP. */
-
-const dm = (user: string) => `D${user.slice(1)}`;
 
 const valid = {
   role1: 'Docs',

@@ -3,14 +3,13 @@ import { CHANNEL, people, RELEASE_TEAM_GROUP } from '../../src/sandbox/seed';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
 import { parseRoster } from '../../src/shadows/roster';
 import { type Harness, startHarness, textOf } from '../helpers/harness';
+import { dm, shadowButtonValue } from '../helpers/shadows';
 
 /**
  * The whole shadow sign-up over real HTTP against the emulated Slack and GitHub: open -> apply
  * (modal) -> edit -> review -> accept up to capacity -> concurrent last-seat accept -> waitlist ->
  * publish (DMs once) -> roster, with the bad inputs along the way.
  */
-
-const dm = (user: string) => `D${user.slice(1)}`;
 
 const applicants = {
   ana: { id: 'U0ANA0001', name: 'Ana Lopez', tz: 'America/Mexico_City', github: 'ana-lopez' },
@@ -110,23 +109,14 @@ describe('/shadow end to end', () => {
     text: (body as { text: string }).text,
   });
 
-  function buttonValue(message: SlackMessage, appUser: string, actionId: string): string {
-    const appId = (
-      h.db.prepare('SELECT id FROM shadow_applications WHERE user = ?').get(appUser) as { id: number }
-    ).id;
-    const block = (message.blocks as Array<Record<string, unknown>>).find(
-      (b) => b.block_id === `act_${appId}`,
-    );
-    const el = (block?.elements as Array<{ action_id: string; value: string }> | undefined)?.find(
-      (e) => e.action_id === actionId,
-    );
-    if (!el) throw new Error(`no ${actionId} button for ${appUser}`);
-    return el.value;
-  }
-
   async function click(user: string, message: SlackMessage, appUser: string, actionId: string) {
     const before = h.slack.ephemeralsFor(user).length;
-    const res = await h.driver.click(user, message, actionId, buttonValue(message, appUser, actionId));
+    const res = await h.driver.click(
+      user,
+      message,
+      actionId,
+      shadowButtonValue(h, message, appUser, actionId),
+    );
     expect(res.status).toBe(200);
     await h.slack.waitFor(() => h.slack.ephemeralsFor(user).length > before);
     const reply = h.slack.ephemeralsFor(user).at(-1)!;
@@ -314,13 +304,13 @@ describe('/shadow end to end', () => {
         people.docsLead.id,
         msg,
         'shadow_accept',
-        buttonValue(msg, applicants.ben.id, 'shadow_accept'),
+        shadowButtonValue(h, msg, applicants.ben.id, 'shadow_accept'),
       ),
       h.driver.click(
         people.lead.id,
         rtlMsg,
         'shadow_accept',
-        buttonValue(rtlMsg, applicants.chen.id, 'shadow_accept'),
+        shadowButtonValue(h, rtlMsg, applicants.chen.id, 'shadow_accept'),
       ),
     ]);
     await h.slack.waitFor(
