@@ -7,6 +7,7 @@ import {
   runDigest,
 } from '../src/blockers/service';
 import type { Feature } from '../src/feature';
+import { defineJob } from '../src/jobs/runner';
 import {
   type CommandContext,
   type CommandSpec,
@@ -82,14 +83,6 @@ export const feature: Feature = {
   register(app, deps) {
     registerCommand(app, deps, spec);
   },
-  jobs() {
-    return [
-      {
-        name: DIGEST_JOB,
-        // Wakes every 5 minutes; runDigest decides from the clock and the outbox whether a slot is due.
-        cron: '*/5 * * * *',
-        run: async (deps) => describeDigest(await runDigest(deps)),
-      },
-    ];
-  },
+  // Wakes at jobs.blockers-digest; runDigest decides from the clock and the outbox whether a slot is due.
+  jobs: (deps) => [defineJob(deps, DIGEST_JOB, async (d) => describeDigest(await runDigest(d)))],
 };

@@ -32,6 +32,7 @@ import {
 import type { Deps } from '../src/deps';
 import { channelFor } from '../src/deps';
 import type { Feature } from '../src/feature';
+import { defineJob } from '../src/jobs/runner';
 import {
   type CommandContext,
   type CommandSpec,
@@ -289,7 +290,5 @@ export const feature: Feature = {
       }
     });
   },
-  jobs(deps) {
-    return [{ name: 'cherrypick-discovery', cron: deps.config.cherrypicks.discoveryCron, run: discover }];
-  },
+  jobs: (deps) => [defineJob(deps, 'cherrypick-discovery', discover)],
 };

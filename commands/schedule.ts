@@ -169,7 +169,7 @@ export const feature: Feature = {
   register(app, deps) {
     registerCommand(app, deps, spec);
   },
-  jobs: () => scheduleJobs(),
+  jobs: (deps) => scheduleJobs(deps),
   routes: (deps) => [
     {
       path: '/calendar.ics',

@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Deps } from '../src/deps';
 import type { Feature } from '../src/feature';
+import { defineJob } from '../src/jobs/runner';
 import { ACTION, CALLBACK_APPLICATION } from '../src/shadows/blocks';
 import { type ViewStateValues, validateApplication } from '../src/shadows/rules';
 import {
@@ -253,11 +254,5 @@ export const feature: Feature = {
     registerCommand(app, deps, spec);
     registerInteractions(app, deps);
   },
-  jobs: (deps) => [
-    {
-      name: 'shadows-close',
-      cron: deps.config.shadows.closeCheckCron,
-      run: (d) => runCloseJob(d),
-    },
-  ],
+  jobs: (deps) => [defineJob(deps, 'shadows-close', (d) => runCloseJob(d))],
 };

@@ -1,4 +1,6 @@
+import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /** Zod building blocks shared by relbot.yaml's blocks (src/config.ts and the features' config.ts). */
@@ -31,3 +33,24 @@ export const sourceRef = z
   .object({ repo: repoName, path: z.string().min(1), ref: z.string().min(1).default('main') })
   .strict();
 export type SourceRef = z.infer<typeof sourceRef>;
+
+/**
+ * A 5-field cron expression (minute hour day month weekday), as node-cron and cron-parser both read
+ * it. The one cron check for every key of relbot.yaml that holds one.
+ */
+export const cronExpression = z.string().refine(
+  (expr) => {
+    if (expr.trim().split(/\s+/).length !== 5 || !cron.validate(expr)) return false;
+    try {
+      CronExpressionParser.parse(expr);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'a 5-field cron expression such as "*/5 * * * *" or "0 9 * * 1-5"' },
+);
+
+/** A key that moved elsewhere in relbot.yaml: absent is fine, present is an error naming the new place. */
+export const movedKey = (to: string) =>
+  z.undefined({ error: `this key moved to \`${to}\`` }).optional();

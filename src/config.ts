@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { backupConfig } from './backup/config';
 import { blockersConfig } from './blockers/config';
 import { cherrypicksConfig } from './cherrypicks/config';
+import { jobsConfig } from './jobs/config';
 import { audience, githubLogin, repoName, slackChannelId, slackUserId, timeZone } from './config-types';
 import { scheduleConfig } from './schedule/config';
 import { shadowsConfig } from './shadows/config';
@@ -49,6 +50,8 @@ export const configSchema = z
     schedule: scheduleConfig,
     blockers: blockersConfig,
     backup: backupConfig,
+    /** When each scheduled job wakes up (src/jobs/config.ts). */
+    jobs: jobsConfig,
   })
   .strict();
 

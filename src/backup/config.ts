@@ -1,12 +1,5 @@
-import cron from 'node-cron';
 import { z } from 'zod';
-
-/** A 5-field cron expression node-cron accepts (the job runner validates with node-cron). */
-const cronExpression = z
-  .string()
-  .refine((expr) => expr.trim().split(/\s+/).length === 5 && cron.validate(expr), {
-    message: 'a 5-field cron expression (UTC) such as "30 3 * * *"',
-  });
+import { cronExpression } from '../config-types';
 
 /**
  * `backup:` in relbot.yaml: the scheduled online backup of the SQLite file (job `db-backup`).
@@ -21,7 +14,10 @@ export const backupConfig = z
      * /data/backups in the container. A relative path is relative to the database's directory.
      */
     dir: z.string().min(1).optional(),
-    /** When the job wakes up (UTC). A backup is written when none exists since the last such time. */
+    /**
+     * When the job wakes up (UTC). A backup is written when none exists since the last such time,
+     * so this also sets the backup period: the one job whose cron lives in its own block, not `jobs:`.
+     */
     cron: cronExpression.default('30 3 * * *'),
     /** How many backups (relbot-YYYYMMDDTHHMMSSZ.db) to keep; older ones are deleted. */
     keep: z.number().int().min(1).max(1000).default(7),

@@ -1,24 +1,11 @@
-import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { repoName, slackChannelId, timeZone } from '../config-types';
+import { cronExpression, repoName, slackChannelId, timeZone } from '../config-types';
 
 /** `v1.37` (a leading `v` is added when missing). */
 export const milestoneTitle = z
   .string()
   .regex(/^v?\d+\.\d+$/, 'a milestone such as v1.37')
   .transform((m) => (m.startsWith('v') ? m : `v${m}`));
-
-const cronExpression = z.string().refine(
-  (expr) => {
-    try {
-      CronExpressionParser.parse(expr);
-      return expr.trim().split(/\s+/).length === 5;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'a 5-field cron expression such as "0 9 * * 1-5"' },
-);
 
 const labels = z
   .object({

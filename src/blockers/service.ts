@@ -23,7 +23,7 @@ import { type GoNoGo, readGoNoGo } from './testgrid';
  * exactly-once post per scheduled slot.
  */
 
-export const DIGEST_JOB = 'blockers-digest';
+export const DIGEST_JOB = 'blockers-digest' as const;
 
 // ------------------------------------------------------------------------------------- metrics
 

@@ -1,6 +1,5 @@
-import cron from 'node-cron';
 import { z } from 'zod';
-import { audience, repoName } from '../config-types';
+import { audience, movedKey, repoName } from '../config-types';
 
 /**
  * The labels the Prow `cherry-pick-approved` plugin refuses to approve with
@@ -51,11 +50,8 @@ export const cherrypicksConfig = z
     titlePrefix: z.string().min(1).default('Automated cherry pick of #'),
     /** Repositories watched; default: github.repos. */
     repos: z.array(repoName).min(1).optional(),
-    /** How often discovery wakes up (node-cron, UTC). */
-    discoveryCron: z
-      .string()
-      .refine((c) => cron.validate(c), { message: 'a cron expression such as */5 * * * *' })
-      .default('*/5 * * * *'),
+    /** Moved: the discovery job wakes at `jobs.cherrypick-discovery`. */
+    discoveryCron: movedKey('jobs.cherrypick-discovery'),
     /** Labels that stop an approval (the Prow plugin's list). */
     blockingLabels: z.array(z.string().min(1)).default(PROW_BLOCKING_LABELS),
     /** Prow's allow_missing_lgtm_label / allow_missing_approved_label. */
@@ -83,7 +79,6 @@ export const cherrypicksConfig = z
     unapprovedLabel: 'do-not-merge/cherry-pick-not-approved',
     branchPattern: '^release-\\d+\\.\\d+$',
     titlePrefix: 'Automated cherry pick of #',
-    discoveryCron: '*/5 * * * *',
     blockingLabels: PROW_BLOCKING_LABELS,
     allowMissingLgtm: false,
     allowMissingApproved: false,

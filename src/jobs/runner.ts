@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps } from '../deps';
+import type { JobName } from './config';
 
 /**
  * Scheduled jobs. node-cron only wakes a job up; what is due is decided by the job itself from the
@@ -88,4 +89,9 @@ export class JobRunner {
     this.tasks.length = 0;
     await Promise.allSettled([...this.running.values()]);
   }
+}
+
+/** The one way to define a scheduled job: its name, its wake-up from `jobs:` in relbot.yaml, its run. */
+export function defineJob(deps: Deps, name: JobName, run: Job['run']): Job {
+  return { name, cron: deps.config.jobs[name], run };
 }

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import type { Job } from '../jobs/runner';
+import { defineJob, type Job } from '../jobs/runner';
 import type { Timing } from './model';
 import { decideReminders, type PlannedReminder, planReminders } from './reminders';
 import { mentionsFor, reminderText } from './render';
@@ -131,9 +131,6 @@ export async function runSync(deps: Deps): Promise<string> {
   return summary;
 }
 
-export function scheduleJobs(): Job[] {
-  return [
-    { name: 'schedule-sync', cron: '17 * * * *', run: runSync },
-    { name: 'schedule-reminders', cron: '*/5 * * * *', run: runReminders },
-  ];
+export function scheduleJobs(deps: Deps): Job[] {
+  return [defineJob(deps, 'schedule-sync', runSync), defineJob(deps, 'schedule-reminders', runReminders)];
 }

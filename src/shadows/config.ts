@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { repoName, slackUsergroupId, slackUserId } from '../config-types';
+import { movedKey, repoName, slackUsergroupId, slackUserId } from '../config-types';
 
 const role = z
   .object({
@@ -52,8 +52,8 @@ export const shadowsConfig = z
      * Tempelis owns the user groups (the Kubernetes workspace): it would revert a direct update.
      */
     releaseTeamUsergroup: slackUsergroupId.optional(),
-    /** How often the close job wakes up (node-cron, UTC); it closes a cycle once its AoE deadline passed. */
-    closeCheckCron: z.string().default('*/5 * * * *'),
+    /** Moved: the close job wakes at `jobs.shadows-close`. */
+    closeCheckCron: movedKey('jobs.shadows-close'),
     /** Applicants per page of `/shadow review` (each takes two blocks; a message holds at most 50). */
     reviewPageSize: z.number().int().min(1).max(20).default(20),
   })

@@ -1,8 +1,13 @@
 import type { App, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { Deps } from '../deps';
+import { UserError } from '../errors';
+import type { Logger } from '../log';
 import { MAX_COMMAND_TEXT, tokenize } from './args';
+import { context, type Message, section } from './blocks';
 import { escapeEntities } from './escape';
 import { WorkQueueBusy } from './work';
+
+export { UserError };
 
 /**
  * Slash commands are declared, not hand-wired: a command is a list of subcommands, each with its
@@ -13,9 +18,7 @@ import { WorkQueueBusy } from './work';
  * queue (src/slack/work.ts); its answer arrives through response_url.
  */
 
-export interface Reply {
-  text: string;
-  blocks?: unknown[];
+export interface Reply extends Message {
   /** 'ephemeral' (default) or 'in_channel'. */
   response_type?: 'ephemeral' | 'in_channel';
   /**
@@ -35,6 +38,8 @@ export interface CommandContext {
   triggerId: string;
   command: SlashCommand;
   deps: Deps;
+  /** The deps' logger with `feature` (the command's name) bound. */
+  log: Logger;
 }
 
 export interface Subcommand {
@@ -60,16 +65,6 @@ export interface CommandSpec {
   subcommands: Subcommand[];
 }
 
-/** Thrown by handlers for problems the user can fix; shown as an ephemeral error with a hint. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
-
 export function usageText(spec: CommandSpec): string {
   // Usage lines hold `<PR URL>`-style placeholders: entities, or Slack would read them as links.
   const lines = spec.subcommands.map(
@@ -81,14 +76,13 @@ export function usageText(spec: CommandSpec): string {
 
 export function usageReply(spec: CommandSpec): Reply {
   const text = usageText(spec);
-  return { response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { response_type: 'ephemeral', text, blocks: [section(text)] };
 }
 
 export function errorReply(message: string, spec?: CommandSpec, hint?: string): Reply {
   const text = `:warning: ${message}${hint ? `\n${hint}` : ''}`;
-  const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }];
-  if (spec)
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: usageText(spec).slice(0, 3000) }] });
+  const blocks: Reply['blocks'] = [section(text)];
+  if (spec) blocks.push(context(usageText(spec)));
   return { response_type: 'ephemeral', text, blocks };
 }
 
@@ -147,6 +141,7 @@ export function registerCommand(app: App, deps: Deps, spec: CommandSpec): void {
       triggerId: command.trigger_id,
       command,
       deps,
+      log: deps.log.child({ feature: spec.command.slice(1) }),
     };
     // An answer already at hand goes out in the ack itself, like help does.
     const ready = readyReply(sub, ctx, deps, spec);

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfigFile, loadEnv, missingSlackCredentials, parseConfig } from '../../src/config';
+import { JOB_DEFAULTS } from '../../src/jobs/config';
 import { seedConfig } from '../../src/sandbox/seed';
+
+const parse = (text: string) => parseConfig(text, 'test relbot.yaml');
+const seedConfigForJobs = (): Record<string, unknown> => seedConfig();
 
 describe('relbot.yaml', () => {
   it('parses relbot.example.yaml with the real Kubernetes values', () => {
@@ -121,5 +125,27 @@ describe('environment', () => {
 
   it('rejects a bad PORT', () => {
     expect(() => loadEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+});
+
+describe('jobs: every scheduled job wakes from relbot.yaml', () => {
+  const base = () => parse(stringify(seedConfigForJobs()));
+  it('has a default cron for each job, and each job the features define reads it', () => {
+    const config = base();
+    expect(config.jobs).toEqual(JOB_DEFAULTS);
+  });
+  it('takes a cron per job and refuses a bad one, naming the key', () => {
+    const raw = seedConfigForJobs();
+    raw.jobs = { 'schedule-sync': '0 * * * *' };
+    expect(parse(stringify(raw)).jobs['schedule-sync']).toBe('0 * * * *');
+    raw.jobs = { 'schedule-sync': 'hourly' };
+    expect(() => parse(stringify(raw))).toThrow(/jobs\.schedule-sync: a 5-field cron expression/);
+    raw.jobs = { 'no-such-job': '0 * * * *' };
+    expect(() => parse(stringify(raw))).toThrow(/jobs/);
+  });
+  it('names the new key when a moved one is used', () => {
+    const raw = seedConfigForJobs();
+    (raw.shadows as Record<string, unknown>) = { ...(raw.shadows as object), closeCheckCron: '*/5 * * * *' };
+    expect(() => parse(stringify(raw))).toThrow(/shadows\.closeCheckCron: this key moved to `jobs\.shadows-close`/);
   });
 });
