@@ -1,6 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 
@@ -65,11 +66,11 @@ export function createGitHub(opts: GitHubOptions): GitHub {
       retryAfterBaseValue: base,
       // GitHub's search API allows 30 requests a minute: the plugin spaces searches 2 s apart.
       // Scaled by the same base as Retry-After, so tests (which shrink the base) do not wait.
-      search: spacedLimiterGroup(2 * base) as never,
+      search: spacedLimiterGroup(2 * base),
       // Writes (labels, comments): GitHub asks for at least a second between content-creating requests.
-      write: spacedLimiterGroup(base) as never,
+      write: spacedLimiterGroup(base),
       // Requests that notify people (comments, labels on issues): the plugin spaces them 3 s apart.
-      notifications: spacedLimiterGroup(3 * base) as never,
+      notifications: spacedLimiterGroup(3 * base),
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (
         retryAfter: number,
@@ -155,23 +156,13 @@ function fetchWithTimeout(ms: number): typeof fetch {
 export const ETAG_CACHE_HEADER = 'x-relbot-etag-cache';
 
 /**
- * A stand-in for the throttling plugin's Bottleneck group: every job waits until `minTimeMs` after
- * the previous one started. One per Octokit instance (the plugin's default groups are process-wide).
+ * A Bottleneck group for one of the throttling plugin's request classes: each job starts at least
+ * `minTimeMs` after the previous one started. One per Octokit instance, passed through the plugin's
+ * public `throttle` options: its default groups are process-wide, so one client's spacing (or a
+ * test's) would slow every other client's retries.
  */
-function spacedLimiterGroup(minTimeMs: number) {
-  let next = 0;
-  const limiter = {
-    async schedule<T>(...args: unknown[]): Promise<T> {
-      const fnIndex = typeof args[0] === 'function' ? 0 : 1;
-      const fn = args[fnIndex] as (...a: unknown[]) => Promise<T>;
-      const now = Date.now();
-      const wait = Math.max(0, next - now);
-      next = Math.max(now, next) + minTimeMs;
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      return fn(...args.slice(fnIndex + 1));
-    },
-  };
-  return { key: (_id: string) => limiter };
+function spacedLimiterGroup(minTimeMs: number): Bottleneck.Group {
+  return new Bottleneck.Group({ minTime: minTimeMs });
 }
 
 function stripMeta(options: Record<string, unknown>): Record<string, unknown> {
