@@ -52,5 +52,4 @@ export const cronExpression = z.string().refine(
 );
 
 /** A key that moved elsewhere in relbot.yaml: absent is fine, present is an error naming the new place. */
-export const movedKey = (to: string) =>
-  z.undefined({ error: `this key moved to \`${to}\`` }).optional();
+export const movedKey = (to: string) => z.undefined({ error: `this key moved to \`${to}\`` }).optional();

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { backupConfig } from './backup/config';
 import { blockersConfig } from './blockers/config';
 import { cherrypicksConfig } from './cherrypicks/config';
-import { jobsConfig } from './jobs/config';
 import { audience, githubLogin, repoName, slackChannelId, slackUserId, timeZone } from './config-types';
+import { jobsConfig } from './jobs/config';
 import { scheduleConfig } from './schedule/config';
 import { shadowsConfig } from './shadows/config';
 

@@ -24,7 +24,9 @@ export type JobName = keyof typeof JOB_DEFAULTS;
 
 export const jobsConfig = z
   .object(
-    Object.fromEntries(Object.keys(JOB_DEFAULTS).map((k) => [k, cronExpression.default(JOB_DEFAULTS[k as JobName])])) as {
+    Object.fromEntries(
+      Object.keys(JOB_DEFAULTS).map((k) => [k, cronExpression.default(JOB_DEFAULTS[k as JobName])]),
+    ) as {
       [K in JobName]: z.ZodDefault<typeof cronExpression>;
     },
   )

@@ -1,7 +1,10 @@
 import type { Clock } from '../clock';
 import type { Db } from '../db';
 import { type DataKind, dataVersion } from '../db/versions';
-import type { Reply } from './command';
+import type { Message } from './blocks';
+
+/** An answer as it goes out in an ack: a message and whether the channel sees it. */
+export type CachedAnswer = Message & { response_type?: 'ephemeral' | 'in_channel' };
 
 /** When an answer was rendered: the clock minute and the version of the data it shows. */
 export interface Stamp {
@@ -23,7 +26,7 @@ export function stampFrom(db: Db, clock: Clock): (kind: DataKind) => Stamp {
  * are. Bounded: entries of past minutes go first, then the oldest.
  */
 export class AnswerCache {
-  private readonly entries = new Map<string, { stamp: Stamp; reply: Reply }>();
+  private readonly entries = new Map<string, { stamp: Stamp; reply: CachedAnswer }>();
 
   /** `max` 0 keeps nothing (every answer is rendered; the bench measures that path this way). */
   constructor(
@@ -37,14 +40,14 @@ export class AnswerCache {
   }
 
   /** The kept answer for `key` if it was rendered this minute from the current `kind` data. */
-  get(key: string, kind: DataKind): Reply | undefined {
+  get(key: string, kind: DataKind): CachedAnswer | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
     const now = this.stampOf(kind);
     return e.stamp.minute === now.minute && e.stamp.version === now.version ? e.reply : undefined;
   }
 
-  set(key: string, stamp: Stamp, reply: Reply): void {
+  set(key: string, stamp: Stamp, reply: CachedAnswer): void {
     if (this.max <= 0) return;
     this.entries.delete(key);
     if (this.entries.size >= this.max) {

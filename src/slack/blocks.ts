@@ -9,8 +9,8 @@ import type {
   InputBlock,
   InputBlockElement,
   KnownBlock,
-  MrkdwnElement,
   ModalView,
+  MrkdwnElement,
   Option,
   PlainTextElement,
   SectionBlock,
@@ -84,7 +84,8 @@ export function cutMrkdwn(text: string, max: number): string {
   if (openAngle > head.lastIndexOf('>')) end = [...head.slice(0, openAngle)].length;
   else {
     const amp = head.lastIndexOf('&');
-    if (amp >= 0 && amp > head.lastIndexOf(';') && head.length - amp <= 8) end = [...head.slice(0, amp)].length;
+    if (amp >= 0 && amp > head.lastIndexOf(';') && head.length - amp <= 8)
+      end = [...head.slice(0, amp)].length;
   }
   return `${chars.slice(0, end).join('')}…`;
 }
@@ -139,7 +140,12 @@ export const actions = (blockId: string | undefined, elements: ActionsBlockEleme
   elements: elements.slice(0, LIMITS.actionsElements),
 });
 
-export function confirmDialog(d: { title: string; text: string; confirm: string; deny?: string }): ConfirmationDialog {
+export function confirmDialog(d: {
+  title: string;
+  text: string;
+  confirm: string;
+  deny?: string;
+}): ConfirmationDialog {
   return {
     title: plain(d.title, LIMITS.confirmTitle),
     text: mrkdwn(d.text, LIMITS.confirmText),
@@ -154,7 +160,8 @@ export function button(
   value: string,
   opts: { style?: 'primary' | 'danger'; confirm?: ConfirmationDialog } = {},
 ): Button {
-  if (value.length > LIMITS.buttonValue) throw new Error(`button ${actionId}: value over ${LIMITS.buttonValue} characters`);
+  if (value.length > LIMITS.buttonValue)
+    throw new Error(`button ${actionId}: value over ${LIMITS.buttonValue} characters`);
   return {
     type: 'button',
     text: plain(text, LIMITS.buttonText),

@@ -66,7 +66,8 @@ export function registerAction(app: App, deps: Deps, spec: ActionSpec): void {
     try {
       answer = await spec.run(ctx);
     } catch (err) {
-      if (err instanceof UserError) answer = { ...errorReply(err.message, undefined, err.hint), outcome: 'refused' };
+      if (err instanceof UserError)
+        answer = { ...errorReply(err.message, undefined, err.hint), outcome: 'refused' };
       else {
         log.error({ err, action: name }, 'a button failed');
         answer = { ...errorReply(spec.failure ?? FAILURE), outcome: 'error' };
@@ -105,7 +106,11 @@ export interface ViewContext {
  */
 export type ViewAnswer =
   | { errors: Record<string, string>; outcome?: 'bad_input' | 'refused' | 'error' }
-  | { errors?: undefined; outcome?: 'ok' | 'refused' | 'error'; after?: () => Promise<'ok' | 'refused' | undefined> };
+  | {
+      errors?: undefined;
+      outcome?: 'ok' | 'refused' | 'error';
+      after?: () => Promise<'ok' | 'refused' | undefined>;
+    };
 
 export interface ViewSpec {
   feature: string;
@@ -123,7 +128,8 @@ export function registerView(app: App, deps: Deps, spec: ViewSpec): void {
     try {
       answer = await spec.submit(ctx);
     } catch (err) {
-      if (err instanceof UserError) answer = { errors: { [spec.errorBlock]: err.message }, outcome: 'refused' };
+      if (err instanceof UserError)
+        answer = { errors: { [spec.errorBlock]: err.message }, outcome: 'refused' };
       else {
         log.error({ err, view: spec.callbackId }, 'a modal submission failed');
         answer = {

@@ -146,6 +146,8 @@ describe('jobs: every scheduled job wakes from relbot.yaml', () => {
   it('names the new key when a moved one is used', () => {
     const raw = seedConfigForJobs();
     (raw.shadows as Record<string, unknown>) = { ...(raw.shadows as object), closeCheckCron: '*/5 * * * *' };
-    expect(() => parse(stringify(raw))).toThrow(/shadows\.closeCheckCron: this key moved to `jobs\.shadows-close`/);
+    expect(() => parse(stringify(raw))).toThrow(
+      /shadows\.closeCheckCron: this key moved to `jobs\.shadows-close`/,
+    );
   });
 });

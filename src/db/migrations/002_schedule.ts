@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './types';
 
 // Tables of the schedule feature.
 export const m002_schedule: Migration = {

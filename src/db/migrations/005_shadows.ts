@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './types';
 
 // Tables of the shadows feature.
 export const m005_shadows: Migration = {

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './types';
 
 /**
  * A counter per kind of data, bumped by triggers on every write to the tables an answer is built

@@ -5,12 +5,9 @@ import { m004_blockers } from './004_blockers';
 import { m005_shadows } from './005_shadows';
 import { m006_data_versions } from './006_data_versions';
 
-export interface Migration {
-  version: number;
-  name: string;
-  /** SQL run inside one transaction. Forward only: never edit a migration that has shipped. */
-  up: string;
-}
+import type { Migration } from './types';
+
+export type { Migration };
 
 export const migrations: Migration[] = [
   m001_core,
