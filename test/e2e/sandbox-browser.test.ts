@@ -1,17 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../src/log';
 import { type Sandbox, startSandbox } from '../../src/sandbox/run';
 import { people } from '../../src/sandbox/seed';
 import { CP } from '../../src/sandbox/seed-cherrypicks';
+import { launchChromium } from '../helpers/browser';
 
 /**
- * The local sandbox in a real browser (Debian's Chromium driven by playwright-core): a person uses
+ * The local sandbox in a real browser (Chromium from npm, driven by playwright-core): a person uses
  * every feature through the page, and every action travels as a signed Slack request to relbot.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(__dirname, '..', '..', 'test-results');
 
 describe('local sandbox in headless Chromium', () => {
@@ -21,27 +21,13 @@ describe('local sandbox in headless Chromium', () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
     dir = mkdtempSync(join(tmpdir(), 'relbot-sandbox-'));
     sandbox = await startSandbox({
       port: 0,
       dbPath: join(dir, 'sandbox.db'),
       log: createLogger({ level: 'silent' }),
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     page.on('dialog', (d) => void d.accept());
     await page.goto(`${sandbox.url}/`);
