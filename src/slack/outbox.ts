@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock';
 import type { Db } from '../db';
 import type { Logger } from '../log';
+import type { Message } from './blocks';
 import type { OutboundQueue } from './outbound';
 
 /**
@@ -16,9 +17,7 @@ import type { OutboundQueue } from './outbound';
  * So a crash at any point yields one message, never two, and never none.
  */
 
-export interface PostMessage {
-  text: string;
-  blocks?: unknown[];
+export interface PostMessage extends Message {
   thread_ts?: string;
   unfurl_links?: boolean;
 }
