@@ -98,7 +98,7 @@ export function createGitHub(opts: GitHubOptions): GitHub {
       debug: () => {},
       info: () => {},
       warn: (msg: string) => log.warn(msg),
-      error: (msg: string) => log.error(msg),
+      error: (msg: string) => logFailedRequest(log, msg),
     },
   });
 
@@ -137,6 +137,19 @@ export function createGitHub(opts: GitHubOptions): GitHub {
     }
   });
   return octokit;
+}
+
+/**
+ * Octokit's request log reports every non-2xx answer at error level, 304 Not Modified included.
+ * Error means someone should look: a 304 is an ETag cache hit (debug), a 4xx is an answer the
+ * caller handles and reports to the person who asked (warn); 5xx, timeouts and network errors stay
+ * errors. The line reads `GET /repos/… - 304 with id … in 12ms`.
+ */
+export function logFailedRequest(log: Logger, msg: string): void {
+  const status = Number(/ - (\d{3}) with id /.exec(msg)?.[1]);
+  if (status === 304) log.debug({ status }, msg);
+  else if (status >= 400 && status < 500) log.warn({ status }, msg);
+  else log.error({ status: Number.isFinite(status) ? status : undefined }, msg);
 }
 
 /** `fetch` that aborts after `ms` (a TimeoutError, which Octokit reports as a retryable 500). */
