@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/clock';
 import { type Config, type Env, loadEnv, parseConfig } from '../../src/config';
 import { type Db, openDb } from '../../src/db';
 import type { Feature } from '../../src/feature';
-import { createLogger } from '../../src/log';
+import { createLogger, type Logger } from '../../src/log';
 import { GitHubEmulator } from '../../src/sandbox/github/server';
 import { seedConfig, seedSlack } from '../../src/sandbox/seed';
 import { SlackDriver } from '../../src/sandbox/slack/driver';
@@ -47,6 +47,8 @@ export interface HarnessOptions {
   /** How long Bolt waits for an ack before answering itself (default 300 ms; above the 2 s inline
    * budget of slash commands when a test makes commands slow on purpose). */
   unhandledRequestTimeoutMillis?: number;
+  /** relbot's logger (default: silent, or RELBOT_TEST_LOG's level); tests that read the logs pass one. */
+  log?: Logger;
   /** Reuse emulators (restart tests). */
   slack?: SlackEmulator;
   github?: GitHubEmulator;
@@ -79,7 +81,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(opts.mode === 'socket' ? { slackAppToken: 'xapp-test-token' } : {}),
     ...opts.env,
   };
-  const log = createLogger({ level: process.env.RELBOT_TEST_LOG ?? 'silent' });
+  const log = opts.log ?? createLogger({ level: process.env.RELBOT_TEST_LOG ?? 'silent' });
 
   const h = {
     slack,
