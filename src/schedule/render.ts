@@ -1,12 +1,16 @@
+import type { SectionBlock } from '@slack/types';
 import { DateTime } from 'luxon';
+import { groupRef, lineSections, type Message, message, slackDate } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
 import { timingBounds } from './dates';
 import type { Milestone, StoredSchedule, Timing } from './model';
 import type { PlannedReminder } from './reminders';
+import type { Change } from './sync';
 
 /**
  * Pure renderers: text for answers (in the viewer's time zone, in UTC and relative to `now`) and
- * for channel posts (UTC, plus Slack's <!date> token so every reader sees their own local time).
+ * for channel posts (UTC, plus Slack's <!date> token so every reader sees their own local time),
+ * packed into blocks with the kit (src/slack/blocks.ts).
  */
 
 const DAY_FMT = 'ccc d LLL yyyy';
@@ -89,11 +93,6 @@ export function timingText(t: Timing): string {
   return formatSpan(t.start, t.end);
 }
 
-/** Slack renders <!date^...> in each reader's own time zone; the fallback is UTC. */
-export function slackDate(at: DateTime): string {
-  return `<!date^${Math.floor(at.toSeconds())}^{date_short_pretty} {time}|${formatUtc(at)}>`;
-}
-
 export function isPast(m: Milestone, now: DateTime, allDayZone: string): boolean {
   return timingBounds(m.timing, allDayZone).end <= now;
 }
@@ -112,19 +111,32 @@ export function milestoneLine(m: Milestone, now: DateTime, tz: string): string {
   return `${name}${ctx ? ` (${ctx})` : ''} — ${describeTiming(m.timing, now, tz)}`;
 }
 
-/** Groups lines into section-sized texts (Slack: 3000 characters per section). */
-export function chunkLines(lines: string[], max = 2900): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const line of lines) {
-    const l = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-    if (cur && cur.length + 1 + l.length > max) {
-      out.push(cur);
-      cur = l;
-    } else cur = cur ? `${cur}\n${l}` : l;
-  }
-  if (cur) out.push(cur);
-  return out;
+/**
+ * Lines packed into sections (the kit's `lineSections`), at most 2,900 characters each: the size
+ * /schedule answers and channel posts have always been packed to.
+ */
+export const packLines = (lines: string[]): SectionBlock[] => lineSections(lines, PACK_AT);
+const PACK_AT = 2900;
+
+/** A channel post (reminder, announcement): its text, in as many sections as it needs. */
+export function channelPost(text: string): Message {
+  return message(text, packLines(text.split('\n')));
+}
+
+function label(m: Milestone): string {
+  return `*${escapeMrkdwn(m.name)}*${m.cycle && m.source === 'cycle' ? ` (v${m.cycle})` : ''}`;
+}
+
+/** Milestone changes as posted and answered: one line each, at most `max`. */
+export function changesText(changes: Change[], max = 25): string {
+  const lines = changes.slice(0, max).map((c) => {
+    if (c.type === 'added') return `• Added ${label(c.milestone)}: ${timingText(c.milestone.timing)}`;
+    if (c.type === 'removed')
+      return `• Removed ${label(c.milestone)} (was ${timingText(c.milestone.timing)})`;
+    return `• Moved ${label(c.milestone)} from ${timingText(c.from!)} → ${timingText(c.milestone.timing)}`;
+  });
+  if (changes.length > max) lines.push(`• …and ${changes.length - max} more`);
+  return lines.join('\n');
 }
 
 export function syncFooter(stored: StoredSchedule, now: DateTime, tz: string): string {
@@ -166,7 +178,7 @@ export function reminderText(r: PlannedReminder, opts: ReminderTextOptions): str
   const ctx = context(m);
   const when =
     m.timing.type === 'instant'
-      ? `${slackDate(r.milestoneAt)}${opts.zone !== 'UTC' ? ` (${formatLocal(r.milestoneAt, opts.zone)})` : ''}`
+      ? `${slackDate(r.milestoneAt, '{date_short_pretty} {time}', formatUtc(r.milestoneAt))}${opts.zone !== 'UTC' ? ` (${formatLocal(r.milestoneAt, opts.zone)})` : ''}`
       : `${timingText(m.timing)} (all day)`;
   const deadline = m.kinds.includes('cherryPickDeadline');
   let head: string;
@@ -185,7 +197,7 @@ export function reminderText(r: PlannedReminder, opts: ReminderTextOptions): str
   }
   const lines = [head];
   if (ctx) lines.push(`_${ctx}_`);
-  if (opts.mentions.length) lines.push(opts.mentions.map((g) => `<!subteam^${g}>`).join(' '));
+  if (opts.mentions.length) lines.push(opts.mentions.map(groupRef).join(' '));
   if (opts.moved) lines.push(`:arrows_counterclockwise: Moved: it was ${timingText(opts.moved.from)}.`);
   if (opts.late)
     lines.push(`_Posted late: this reminder was due ${formatUtc(r.dueAt)}, when relbot could not post it._`);
