@@ -6,15 +6,10 @@ import {
   resolveMilestone,
   runDigest,
 } from '../src/blockers/service';
+import { UserError } from '../src/errors';
 import type { Feature } from '../src/feature';
 import { defineJob } from '../src/jobs/runner';
-import {
-  type CommandContext,
-  type CommandSpec,
-  type Reply,
-  registerCommand,
-  UserError,
-} from '../src/slack/command';
+import { type CommandContext, type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
 
 /**
  * `/blockers [v1.XX]` and `/blockers sig <name> [v1.XX]`: what blocks the release, in the Release
@@ -31,7 +26,8 @@ async function summaryReply(
 ): Promise<Reply> {
   const milestone = resolveMilestone(ctx.deps, milestoneArg);
   const result = await blockerSummary(ctx.deps, { milestone, sig });
-  return { response_type: 'ephemeral', text: result.rendered.text, blocks: result.rendered.blocks };
+  const { text, blocks } = result.rendered;
+  return { response_type: 'ephemeral', text, blocks };
 }
 
 export const spec: CommandSpec = {

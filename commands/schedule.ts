@@ -1,15 +1,23 @@
 import { dataVersion } from '../src/db/versions';
 import type { Deps } from '../src/deps';
+import { UserError } from '../src/errors';
 import type { Feature } from '../src/feature';
 import { sendText } from '../src/http';
 import { buildCalendar } from '../src/schedule/ics';
 import { scheduleJobs } from '../src/schedule/jobs';
 import type { Milestone, StoredSchedule } from '../src/schedule/model';
 import { allMilestones, loadSchedule } from '../src/schedule/store';
-import type { SyncReport } from '../src/schedule/sync';
-import { changesText, syncSchedule } from '../src/schedule/sync';
-import { cycleView, emptyReply, nextView, patchesView, type ViewContext } from '../src/schedule/views';
-import { type CommandSpec, type Reply, registerCommand, UserError } from '../src/slack/command';
+import { syncSchedule } from '../src/schedule/sync';
+import {
+  cycleView,
+  emptyView,
+  nextView,
+  patchesView,
+  syncView,
+  type ViewContext,
+} from '../src/schedule/views';
+import type { Message } from '../src/slack/blocks';
+import { type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
 import { escapeMrkdwn } from '../src/slack/escape';
 
 /** /schedule: what is next, a cycle's whole timeline, patch releases, and an admin-only sync. */
@@ -49,6 +57,9 @@ async function viewContext(deps: Deps, user: string): Promise<ViewContext | unde
   };
 }
 
+/** A view as the answer to the person who asked: only they see it. */
+const answer = (view: Message): Reply => ({ response_type: 'ephemeral', ...view });
+
 /**
  * A view as the user sees it, rendered after the ack and kept (src/slack/answers.ts) for the rest
  * of the minute in that time zone, so asking again is answered in the ack (`cachedView`).
@@ -57,12 +68,12 @@ async function renderedView(
   deps: Deps,
   user: string,
   view: string,
-  render: (ctx: ViewContext) => Reply,
+  render: (ctx: ViewContext) => Message,
 ): Promise<Reply> {
   const stamp = deps.answers.stamp('schedule');
   const ctx = await viewContext(deps, user);
-  if (!ctx) return emptyReply();
-  const reply = render(ctx);
+  if (!ctx) return answer(emptyView());
+  const reply = answer(render(ctx));
   deps.answers.set(`/schedule|${view}|${ctx.tz}`, stamp, reply);
   return reply;
 }
@@ -71,26 +82,6 @@ function cachedView(deps: Deps, user: string, view: string): Reply | undefined {
   const tz = deps.directory.cachedTimeZone(user);
   if (!tz) return undefined;
   return deps.answers.get(`/schedule|${view}|${tz}`, 'schedule');
-}
-
-function syncReply(report: SyncReport): Reply {
-  const lines = report.sources.map((s) => {
-    if (s.status === 'error') return `:x: ${escapeMrkdwn(s.error ?? s.label)} — the last good data is kept.`;
-    const problems = s.problems.length
-      ? `\n${s.problems
-          .slice(0, 10)
-          .map((p) => `    :warning: ${escapeMrkdwn(p)}`)
-          .join('\n')}`
-      : '';
-    return `${s.status === 'imported' ? ':white_check_mark: imported' : ':ballot_box_with_check: unchanged'} ${escapeMrkdwn(s.label)}${problems}`;
-  });
-  const changes = report.firstImport
-    ? `First import: ${report.milestones} milestones.`
-    : report.changes.length
-      ? `Changes (also posted to the channel):\n${changesText(report.changes)}`
-      : 'No milestone changed.';
-  const text = `*Schedule sync*\n${lines.join('\n')}\n${changes}`.slice(0, 2990);
-  return { response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
 export const spec: CommandSpec = {
@@ -122,7 +113,7 @@ export const spec: CommandSpec = {
         if (!version || args.length !== 1)
           throw new UserError('Give one release cycle version, like `/schedule 1.37`.');
         const { stored } = storedSchedule(deps);
-        if (!stored.cycles.length && !stored.patches) return emptyReply();
+        if (!stored.cycles.length && !stored.patches) return answer(emptyView());
         const cycle = stored.cycles.find((c) => c.version === version);
         if (!cycle) {
           const known = stored.cycles.map((c) => c.version).sort();
@@ -158,7 +149,7 @@ export const spec: CommandSpec = {
             `Only admins can run \`/schedule sync\` (${deps.directory.describe(deps.config.admins)}).`,
             'The schedule is re-imported daily by itself; `/schedule` shows what is stored.',
           );
-        return syncReply(await syncSchedule(deps));
+        return answer(syncView(await syncSchedule(deps)));
       },
     },
   ],

@@ -1,4 +1,17 @@
+import type { ContextBlock, SectionBlock } from '@slack/types';
 import { DateTime } from 'luxon';
+import {
+  context,
+  cut,
+  cutMrkdwn,
+  header,
+  type KnownBlock,
+  LIMITS,
+  lineSections,
+  type Message,
+  message,
+  section,
+} from '../slack/blocks';
 import { escapeMrkdwn, link, truncate } from '../slack/escape';
 import type { BlockerLabels } from './config';
 import {
@@ -12,9 +25,10 @@ import {
 import type { GoNoGo, Signal } from './testgrid';
 
 /**
- * Block Kit for the blocker summary and the daily digest: a pure function of its input. Counts
- * first, then the Release Signal template's sections grouped by SIG. Long lists are cut to Slack's
- * limits (50 blocks, ~12k characters of block text) with links to the equivalent GitHub searches.
+ * Block Kit for the blocker summary and the daily digest, built with the kit (src/slack/blocks.ts):
+ * a pure function of its input. Counts first, then the Release Signal template's sections grouped
+ * by SIG. Long lists are cut to the budgets below (under Slack's 50 blocks and ~12k characters of
+ * block text) with links to the equivalent GitHub searches.
  */
 
 export interface RenderInput {
@@ -35,15 +49,17 @@ export interface RenderInput {
   kind?: 'summary' | 'digest';
 }
 
-export interface Rendered {
-  text: string;
-  blocks: unknown[];
+export interface Rendered extends Message {
+  blocks: KnownBlock[];
   /** Items that did not fit and are only linked. */
   omitted: number;
 }
 
-/** Budgets under Slack's limits, with room for the block containers. */
-export const LIMITS = { blocks: 50, text: 12000, safeBlocks: 46, safeText: 10500, sectionText: 2900 };
+/**
+ * What one message may hold, kept under Slack's limits (`LIMITS` of the kit) with room for the
+ * block containers: blocks, characters of block text, and the size sections are packed to.
+ */
+export const BUDGET = { blocks: LIMITS.blocks - 4, text: 10_500, sectionFill: 2900 } as const;
 
 const SIGNAL: Record<Signal, string> = {
   green: ':large_green_circle: *Go*',
@@ -155,37 +171,25 @@ function diffLines(diff: DigestDiff, input: RenderInput): string[] {
   return lines;
 }
 
-/** Splits lines into section texts of at most `max` characters. */
-function chunk(lines: string[], max: number): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const raw of lines) {
-    const line = raw.length > max ? `${raw.slice(0, max - 1)}…` : raw;
-    if (cur && cur.length + 1 + line.length > max) {
-      out.push(cur);
-      cur = line;
-    } else cur = cur ? `${cur}\n${line}` : line;
-  }
-  if (cur) out.push(cur);
-  return out;
+/** Characters of text a block shows (what the text budget counts). */
+function textLength(b: SectionBlock | ContextBlock): number {
+  if (b.type === 'section') return b.text?.text.length ?? 0;
+  return b.elements.reduce((n, e) => n + ('text' in e && typeof e.text === 'string' ? e.text.length : 0), 0);
 }
-
-const sectionBlock = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const contextBlock = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
 export function renderSummary(input: RenderInput): Rendered {
   const { summary, repos, labels, sig } = input;
   const kind = input.kind ?? 'summary';
   const scope = `${summary.milestone}${sig ? ` · sig/${sig}` : ''}`;
-  const title = truncate(
+  const title = cut(
     kind === 'digest' ? `Daily blocker digest · ${scope}` : `Release blockers · ${scope}`,
-    150,
+    LIMITS.headerText,
   );
-  const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: title } }];
+  const blocks: KnownBlock[] = [header(title)];
   let textUsed = title.length;
-  const push = (b: { type: string; text?: { text: string }; elements?: { text: string }[] }) => {
+  const push = (b: SectionBlock | ContextBlock) => {
     blocks.push(b);
-    textUsed += b.text?.text.length ?? b.elements?.reduce((n, e) => n + e.text.length, 0) ?? 0;
+    textUsed += textLength(b);
   };
 
   const top: string[] = [];
@@ -198,13 +202,12 @@ export function renderSummary(input: RenderInput): Rendered {
   }
   if (!input.unavailable || input.unavailable.shownFrom) top.push(countsLine(summary, sig));
   if (input.goNoGo) top.push(goNoGoLine(input.goNoGo));
-  for (const t of chunk(top, LIMITS.sectionText)) push(sectionBlock(t));
+  for (const b of lineSections(top, BUDGET.sectionFill)) push(b);
 
-  if (input.diff)
-    for (const t of chunk(diffLines(input.diff, input), LIMITS.sectionText)) push(sectionBlock(t));
+  if (input.diff) for (const b of lineSections(diffLines(input.diff, input), BUDGET.sectionFill)) push(b);
 
   // Footer first (it must fit), then as many items as the budgets allow.
-  const footer = contextBlock(
+  const footer = context(
     `As of ${when(summary.asOf, input.zone)} · stale = no update for ${input.staleAfterDays}+ days · ${repos.map(escapeMrkdwn).join(', ')} · \`/blockers sig &lt;name&gt;\` for one SIG · \`/blockers help\``,
   );
   const reserveBlocks = 2; // "not shown" + footer
@@ -212,12 +215,12 @@ export function renderSummary(input: RenderInput): Rendered {
   const omittedBySection = new Map<SectionId, number>();
   let omitted = 0;
   let full = false;
-  for (const section of summary.sections) {
-    if (section.items.length === 0) continue;
-    const url = sectionSearchUrl(section.id, repos, summary.milestone, labels, sig);
-    const lines: string[] = [`*${section.title}* (${section.items.length}) · ${link(url, 'on GitHub')}`];
+  for (const tracked of summary.sections) {
+    if (tracked.items.length === 0) continue;
+    const url = sectionSearchUrl(tracked.id, repos, summary.milestone, labels, sig);
+    const lines: string[] = [`*${tracked.title}* (${tracked.items.length}) · ${link(url, 'on GitHub')}`];
     const lineItems: (ClassifiedItem | undefined)[] = [undefined];
-    for (const group of groupBySig(section.items)) {
+    for (const group of groupBySig(tracked.items)) {
       if (!sig) {
         lines.push(`*${group.sig ? `sig/${escapeMrkdwn(group.sig)}` : 'no SIG'}* (${group.items.length})`);
         lineItems.push(undefined);
@@ -231,16 +234,15 @@ export function renderSummary(input: RenderInput): Rendered {
     let shown = 0;
     let cur = '';
     const flush = () => {
-      if (cur) push(sectionBlock(cur));
+      if (cur) push(section(cur));
       cur = '';
     };
     for (let i = 0; i < lines.length && !full; i++) {
-      const line =
-        lines[i]!.length > LIMITS.sectionText ? `${lines[i]!.slice(0, LIMITS.sectionText - 1)}…` : lines[i]!;
-      const needsNewBlock = !cur || cur.length + 1 + line.length > LIMITS.sectionText;
+      const line = cutMrkdwn(lines[i]!, BUDGET.sectionFill);
+      const needsNewBlock = !cur || cur.length + 1 + line.length > BUDGET.sectionFill;
       const blocksAfter = blocks.length + (cur ? 1 : 0) + (needsNewBlock ? 1 : 0);
       const textAfter = textUsed + cur.length + line.length + 1;
-      if (blocksAfter > LIMITS.safeBlocks - reserveBlocks || textAfter > LIMITS.safeText - reserveText) {
+      if (blocksAfter > BUDGET.blocks - reserveBlocks || textAfter > BUDGET.text - reserveText) {
         full = true;
         break;
       }
@@ -249,9 +251,9 @@ export function renderSummary(input: RenderInput): Rendered {
       if (lineItems[i]) shown++;
     }
     flush();
-    if (shown < section.items.length) {
-      omittedBySection.set(section.id, section.items.length - shown);
-      omitted += section.items.length - shown;
+    if (shown < tracked.items.length) {
+      omittedBySection.set(tracked.id, tracked.items.length - shown);
+      omitted += tracked.items.length - shown;
     }
   }
   if (omitted > 0) {
@@ -260,10 +262,10 @@ export function renderSummary(input: RenderInput): Rendered {
         `${noun(id, n)} (${link(sectionSearchUrl(id, repos, summary.milestone, labels, sig), 'see on GitHub')})`,
     );
     push(
-      sectionBlock(
-        truncate(
+      section(
+        cutMrkdwn(
           `:scissors: *${plural(omitted, 'more item')} not shown* (Slack's message limits): ${parts.join(' · ')}`,
-          LIMITS.sectionText,
+          BUDGET.sectionFill,
         ),
       ),
     );
@@ -274,5 +276,6 @@ export function renderSummary(input: RenderInput): Rendered {
     input.unavailable && !input.unavailable.shownFrom
       ? `Blocker data for ${scope} is unavailable (${truncate(input.unavailable.reason, 200)}).`
       : `${kind === 'digest' ? 'Daily blocker digest' : 'Release blockers'} for ${scope}: ${summary.blocking} blocking, ${summary.total} tracked${input.unavailable ? ' (last known state; GitHub is unavailable)' : ''}.`;
-  return { text, blocks, omitted };
+  const m = message(text, blocks);
+  return { text: m.text, blocks: m.blocks ?? [], omitted };
 }

@@ -2,8 +2,8 @@ import { CronExpressionParser } from 'cron-parser';
 import { DateTime } from 'luxon';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { channelFor, type Deps } from '../deps';
+import { UserError } from '../errors';
 import { currentCycle } from '../schedule/api';
-import { UserError } from '../slack/command';
 import {
   fetchTracked,
   MilestoneNotFound,

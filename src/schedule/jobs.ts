@@ -2,7 +2,7 @@ import type { Deps } from '../deps';
 import { defineJob, type Job } from '../jobs/runner';
 import type { Timing } from './model';
 import { decideReminders, type PlannedReminder, planReminders } from './reminders';
-import { mentionsFor, reminderText } from './render';
+import { channelPost, mentionsFor, reminderText } from './render';
 import { allMilestones, insertLedger, latestMoves, ledger, loadSchedule, markPosted } from './store';
 import { postAnnouncements, reminderChannel, syncDue, syncSchedule } from './sync';
 
@@ -32,10 +32,7 @@ export async function runReminders(deps: Deps): Promise<string> {
   for (const row of known.values()) {
     if (row.state !== 'posting') continue;
     try {
-      const res = await deps.outbox.postOnce(row.key, row.channel ?? channel, {
-        text: row.text ?? '',
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: (row.text ?? '').slice(0, 3000) } }],
-      });
+      const res = await deps.outbox.postOnce(row.key, row.channel ?? channel, channelPost(row.text ?? ''));
       markPosted(db, row.key, res.ts, now.toISO()!);
       if (res.posted) posted++;
     } catch (err) {
@@ -103,10 +100,7 @@ export async function runReminders(deps: Deps): Promise<string> {
     });
     record(r, 'posting', d.late, d.late ? 'posted late' : null, text);
     try {
-      const res = await deps.outbox.postOnce(r.key, channel, {
-        text,
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
-      });
+      const res = await deps.outbox.postOnce(r.key, channel, channelPost(text));
       markPosted(db, r.key, res.ts, clock.now().toISO()!);
       if (res.posted) posted++;
       if (d.late) log.warn({ key: r.key, dueAt: r.dueAt.toISO() }, 'schedule reminder posted late');

@@ -1,12 +1,16 @@
+import type { SectionBlock } from '@slack/types';
 import { DateTime } from 'luxon';
+import { groupRef, lineSections, type Message, message, slackDate } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
 import { timingBounds } from './dates';
 import type { Milestone, StoredSchedule, Timing } from './model';
-import type { PlannedReminder } from './reminders';
+import { leadDuration, type PlannedReminder } from './reminders';
+import type { Change } from './sync';
 
 /**
  * Pure renderers: text for answers (in the viewer's time zone, in UTC and relative to `now`) and
- * for channel posts (UTC, plus Slack's <!date> token so every reader sees their own local time).
+ * for channel posts (UTC, plus Slack's <!date> token so every reader sees their own local time),
+ * packed into blocks with the kit (src/slack/blocks.ts).
  */
 
 const DAY_FMT = 'ccc d LLL yyyy';
@@ -36,35 +40,35 @@ export function formatSpan(start: string, end: string): string {
   return `${left} – ${e.toFormat(DAY_FMT)}`;
 }
 
-/** "in 3 days", "in 5 hours", "2 days ago", "now". */
+/** English, whatever the machine's locale: the wording tests and people read. */
+const EN = { locale: 'en' } as const;
+
+/**
+ * "in 3 days", "in 5 hours", "2 days ago", "now": luxon's wording (`toRelative`) in whole units
+ * relbot chooses, so that it never says "in 1 week" for 9 days nor "in 30 seconds".
+ */
 export function relative(at: DateTime, now: DateTime): string {
-  const ms = at.toMillis() - now.toMillis();
-  const abs = Math.abs(ms);
-  if (abs < 60_000) return 'now';
-  const units: [number, string][] = [
-    [7 * 86_400_000, 'week'],
-    [86_400_000, 'day'],
-    [3_600_000, 'hour'],
-    [60_000, 'minute'],
-  ];
+  const minutes = Math.abs(at.diff(now).as('minutes'));
+  if (minutes < 1) return 'now';
+  const days = minutes / 1440;
   // weeks only from 14 days on: "in 9 days" reads better than "in 1 week"
-  const [size, name] = units.find(([u, n]) => (n === 'week' ? abs >= 14 * 86_400_000 : abs >= u))!;
-  const n = Math.floor(abs / size);
-  const phrase = `${n} ${name}${n === 1 ? '' : 's'}`;
-  return ms > 0 ? `in ${phrase}` : `${phrase} ago`;
+  const unit = days >= 14 ? 'weeks' : days >= 1 ? 'days' : minutes >= 60 ? 'hours' : 'minutes';
+  // In UTC a day is always 24 hours: the count is of elapsed time, not of the viewer's calendar.
+  return at.toUTC().toRelative({ ...EN, base: now.toUTC(), unit })!;
 }
 
-/** Relative calendar days from the viewer's today: "today", "tomorrow", "in 5 days", "3 days ago". */
+/**
+ * Relative calendar days from the viewer's today (`toRelativeCalendar`): "today", "tomorrow",
+ * "yesterday", "in 5 days", "3 days ago"; from 14 days on in whole weeks ("in 2 weeks").
+ */
 export function relativeDays(date: string, now: DateTime, tz: string): string {
-  const today = now.setZone(tz).startOf('day');
-  const d = DateTime.fromISO(date, { zone: tz }).startOf('day');
-  const days = Math.round(d.diff(today, 'days').days);
-  if (days === 0) return 'today';
-  if (days === 1) return 'tomorrow';
-  if (days === -1) return 'yesterday';
-  const abs = Math.abs(days);
-  const phrase = abs >= 14 ? `${Math.floor(abs / 7)} weeks` : `${abs} days`;
-  return days > 0 ? `in ${phrase}` : `${phrase} ago`;
+  // Both as calendar dates (the viewer's today, the row's date), compared in UTC: whole days
+  // whatever daylight saving does to the viewer's zone.
+  const today = DateTime.fromISO(now.setZone(tz).toISODate()!, { zone: 'utc' });
+  const day = DateTime.fromISO(date, { zone: 'utc' }).startOf('day');
+  return Math.abs(day.diff(today, 'days').days) >= 14
+    ? day.toRelative({ ...EN, base: today, unit: 'weeks' })!
+    : day.toRelativeCalendar({ ...EN, base: today, unit: 'days' })!;
 }
 
 /** When a milestone is, for a viewer: local time, UTC and relative (instants); dates (all-day rows). */
@@ -89,11 +93,6 @@ export function timingText(t: Timing): string {
   return formatSpan(t.start, t.end);
 }
 
-/** Slack renders <!date^...> in each reader's own time zone; the fallback is UTC. */
-export function slackDate(at: DateTime): string {
-  return `<!date^${Math.floor(at.toSeconds())}^{date_short_pretty} {time}|${formatUtc(at)}>`;
-}
-
 export function isPast(m: Milestone, now: DateTime, allDayZone: string): boolean {
   return timingBounds(m.timing, allDayZone).end <= now;
 }
@@ -112,19 +111,32 @@ export function milestoneLine(m: Milestone, now: DateTime, tz: string): string {
   return `${name}${ctx ? ` (${ctx})` : ''} — ${describeTiming(m.timing, now, tz)}`;
 }
 
-/** Groups lines into section-sized texts (Slack: 3000 characters per section). */
-export function chunkLines(lines: string[], max = 2900): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const line of lines) {
-    const l = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-    if (cur && cur.length + 1 + l.length > max) {
-      out.push(cur);
-      cur = l;
-    } else cur = cur ? `${cur}\n${l}` : l;
-  }
-  if (cur) out.push(cur);
-  return out;
+/**
+ * Lines packed into sections (the kit's `lineSections`), at most 2,900 characters each: the size
+ * /schedule answers and channel posts have always been packed to.
+ */
+const PACK_AT = 2900;
+export const packLines = (lines: string[]): SectionBlock[] => lineSections(lines, PACK_AT);
+
+/** A channel post (reminder, announcement): its text, in as many sections as it needs. */
+export function channelPost(text: string): Message {
+  return message(text, packLines(text.split('\n')));
+}
+
+function label(m: Milestone): string {
+  return `*${escapeMrkdwn(m.name)}*${m.cycle && m.source === 'cycle' ? ` (v${m.cycle})` : ''}`;
+}
+
+/** Milestone changes as posted and answered: one line each, at most `max`. */
+export function changesText(changes: Change[], max = 25): string {
+  const lines = changes.slice(0, max).map((c) => {
+    if (c.type === 'added') return `• Added ${label(c.milestone)}: ${timingText(c.milestone.timing)}`;
+    if (c.type === 'removed')
+      return `• Removed ${label(c.milestone)} (was ${timingText(c.milestone.timing)})`;
+    return `• Moved ${label(c.milestone)} from ${timingText(c.from!)} → ${timingText(c.milestone.timing)}`;
+  });
+  if (changes.length > max) lines.push(`• …and ${changes.length - max} more`);
+  return lines.join('\n');
 }
 
 export function syncFooter(stored: StoredSchedule, now: DateTime, tz: string): string {
@@ -153,11 +165,10 @@ export interface ReminderTextOptions {
   zone: string;
 }
 
+/** A configured lead as said: '7d' is "in 7 days", '90m' "in 90 minutes" (luxon's `Duration#toHuman`). */
 function leadPhrase(lead: string): string {
   if (lead === 'now') return 'now';
-  const n = Number(lead.slice(0, -1));
-  const unit = ({ m: 'minute', h: 'hour', d: 'day', w: 'week' } as Record<string, string>)[lead.slice(-1)]!;
-  return `in ${n} ${unit}${n === 1 ? '' : 's'}`;
+  return `in ${leadDuration(lead).reconfigure(EN).toHuman({ useGrouping: false })}`;
 }
 
 export function reminderText(r: PlannedReminder, opts: ReminderTextOptions): string {
@@ -166,7 +177,7 @@ export function reminderText(r: PlannedReminder, opts: ReminderTextOptions): str
   const ctx = context(m);
   const when =
     m.timing.type === 'instant'
-      ? `${slackDate(r.milestoneAt)}${opts.zone !== 'UTC' ? ` (${formatLocal(r.milestoneAt, opts.zone)})` : ''}`
+      ? `${slackDate(r.milestoneAt, '{date_short_pretty} {time}', formatUtc(r.milestoneAt))}${opts.zone !== 'UTC' ? ` (${formatLocal(r.milestoneAt, opts.zone)})` : ''}`
       : `${timingText(m.timing)} (all day)`;
   const deadline = m.kinds.includes('cherryPickDeadline');
   let head: string;
@@ -185,7 +196,7 @@ export function reminderText(r: PlannedReminder, opts: ReminderTextOptions): str
   }
   const lines = [head];
   if (ctx) lines.push(`_${ctx}_`);
-  if (opts.mentions.length) lines.push(opts.mentions.map((g) => `<!subteam^${g}>`).join(' '));
+  if (opts.mentions.length) lines.push(opts.mentions.map(groupRef).join(' '));
   if (opts.moved) lines.push(`:arrows_counterclockwise: Moved: it was ${timingText(opts.moved.from)}.`);
   if (opts.late)
     lines.push(`_Posted late: this reminder was due ${formatUtc(r.dueAt)}, when relbot could not post it._`);

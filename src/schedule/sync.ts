@@ -5,7 +5,7 @@ import { escapeMrkdwn } from '../slack/escape';
 import type { CycleDoc, EolDoc, Milestone, PatchDoc, Timing } from './model';
 import { parseEol, parsePatchSchedule } from './patches';
 import { parseCycleReadme } from './readme';
-import { timingText } from './render';
+import { changesText, channelPost } from './render';
 import {
   addAnnouncement,
   allMilestones,
@@ -103,21 +103,6 @@ export function diffMilestones(before: Milestone[], after: Milestone[]): Change[
   }
   for (const m of before) if (!now.has(m.id)) changes.push({ type: 'removed', milestone: m });
   return changes;
-}
-
-function label(m: Milestone): string {
-  return `*${escapeMrkdwn(m.name)}*${m.cycle && m.source === 'cycle' ? ` (v${m.cycle})` : ''}`;
-}
-
-export function changesText(changes: Change[], max = 25): string {
-  const lines = changes.slice(0, max).map((c) => {
-    if (c.type === 'added') return `• Added ${label(c.milestone)}: ${timingText(c.milestone.timing)}`;
-    if (c.type === 'removed')
-      return `• Removed ${label(c.milestone)} (was ${timingText(c.milestone.timing)})`;
-    return `• Moved ${label(c.milestone)} from ${timingText(c.from!)} → ${timingText(c.milestone.timing)}`;
-  });
-  if (changes.length > max) lines.push(`• …and ${changes.length - max} more`);
-  return lines.join('\n');
 }
 
 /** Runs a sync. Never throws for a source problem: each source's outcome is in the report. */
@@ -249,10 +234,11 @@ export async function postAnnouncements(deps: Deps): Promise<number> {
   let posted = 0;
   for (const a of pendingAnnouncements(deps.db)) {
     try {
-      await deps.outbox.postOnce(`schedule-announcement:${a.key}`, reminderChannel(deps), {
-        text: a.text.slice(0, 3000),
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: a.text.slice(0, 3000) } }],
-      });
+      await deps.outbox.postOnce(
+        `schedule-announcement:${a.key}`,
+        reminderChannel(deps),
+        channelPost(a.text),
+      );
       markAnnounced(deps.db, a.id, deps.clock.now().toISO()!);
       posted++;
     } catch (err) {

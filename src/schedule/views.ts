@@ -1,21 +1,27 @@
+import type { SectionBlock } from '@slack/types';
 import { DateTime } from 'luxon';
-import type { Reply } from '../slack/command';
+import { context, cutMrkdwn, LIMITS, type Message, message, section } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
 import { cutoffInstant, timingBounds } from './dates';
 import type { CycleDoc, Milestone, StoredSchedule } from './model';
 import type { CutoffPolicy } from './patches';
 import { compareVersions } from './patches';
 import {
-  chunkLines,
+  changesText,
   describeTiming,
   formatDate,
   isPast,
   milestoneLine,
+  packLines,
   relativeDays,
   syncFooter,
 } from './render';
+import type { SyncReport } from './sync';
 
-/** The answers of /schedule, as pure functions of the stored schedule, `now` and the viewer's zone. */
+/**
+ * The answers of /schedule, as pure functions of the stored schedule, `now` and the viewer's zone.
+ * They are messages built with the kit; `commands/schedule.ts` makes them answers (ephemeral).
+ */
 
 export interface ViewContext {
   stored: StoredSchedule;
@@ -27,36 +33,58 @@ export interface ViewContext {
   cutoff: CutoffPolicy;
 }
 
-function section(text: string) {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-function contextBlock(text: string) {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, 2900) }] };
-}
-
 /** Slack refuses messages with more than 50 blocks or about 12,000 characters of block text. */
 const MAX_TEXT = 10_500;
+const MAX_SECTIONS = 45;
 
-function reply(title: string, allSections: string[], footer: string): Reply {
-  const sections: string[] = [];
-  let total = title.length + Math.min(footer.length, 2900);
+const textOf = (b: SectionBlock): string => b.text?.text ?? '';
+
+/** A one-section message. */
+function sectionMessage(text: string): Message {
+  return message(cutMrkdwn(text, LIMITS.sectionText), [section(text)]);
+}
+
+/** A view: its title, the sections that fit the budget (then a cut-short note) and the footer. */
+function view(title: string, allSections: SectionBlock[], footer: string): Message {
+  const sections: SectionBlock[] = [];
+  let total = title.length + Math.min(footer.length, LIMITS.sectionText);
   for (const s of allSections) {
-    if (sections.length >= 45 || total + s.length > MAX_TEXT) {
-      sections.push('_…cut short: too long for one Slack message._');
+    const size = textOf(s).length;
+    if (sections.length >= MAX_SECTIONS || total + size > MAX_TEXT) {
+      sections.push(section('_…cut short: too long for one Slack message._'));
       break;
     }
     sections.push(s);
-    total += s.length;
+    total += size;
   }
-  const blocks = [section(title), ...sections.map(section), contextBlock(footer)];
-  return { response_type: 'ephemeral', text: `${title}\n${sections.join('\n')}`.slice(0, 3000), blocks };
+  const text = `${title}\n${sections.map(textOf).join('\n')}`;
+  return message(cutMrkdwn(text, LIMITS.sectionText), [section(title), ...sections, context(footer)]);
 }
 
-export function emptyReply(): Reply {
-  const text =
-    'relbot has no schedule stored yet. The daily sync imports it; an admin can run `/schedule sync` now. (`/schedule help` lists every subcommand.)';
-  return { response_type: 'ephemeral', text, blocks: [section(text)] };
+export function emptyView(): Message {
+  return sectionMessage(
+    'relbot has no schedule stored yet. The daily sync imports it; an admin can run `/schedule sync` now. (`/schedule help` lists every subcommand.)',
+  );
+}
+
+/** What `/schedule sync` answers: each source's outcome and what changed. */
+export function syncView(report: SyncReport): Message {
+  const lines = report.sources.map((s) => {
+    if (s.status === 'error') return `:x: ${escapeMrkdwn(s.error ?? s.label)} — the last good data is kept.`;
+    const problems = s.problems.length
+      ? `\n${s.problems
+          .slice(0, 10)
+          .map((p) => `    :warning: ${escapeMrkdwn(p)}`)
+          .join('\n')}`
+      : '';
+    return `${s.status === 'imported' ? ':white_check_mark: imported' : ':ballot_box_with_check: unchanged'} ${escapeMrkdwn(s.label)}${problems}`;
+  });
+  const changes = report.firstImport
+    ? `First import: ${report.milestones} milestones.`
+    : report.changes.length
+      ? `Changes (also posted to the channel):\n${changesText(report.changes)}`
+      : 'No milestone changed.';
+  return sectionMessage(`*Schedule sync*\n${lines.join('\n')}\n${changes}`);
 }
 
 /** Cycle whose first..last milestone spans `now`; else the next one to start; else the latest. */
@@ -90,11 +118,11 @@ function nothingAhead(ctx: ViewContext, what: string): string {
 }
 
 /** `/schedule`: what is next. */
-export function nextView(ctx: ViewContext, limit = 8): Reply {
+export function nextView(ctx: ViewContext, limit = 8): Message {
   const { now, tz } = ctx;
   const footer = syncFooter(ctx.stored, now, tz);
   const cycle = pickCurrentCycle(ctx.stored.cycles, now, ctx.allDayZone);
-  const sections: string[] = [];
+  const sections: SectionBlock[] = [];
   if (cycle) {
     const coming = cycle.milestones
       .filter((m) => !isPast(m, now, ctx.allDayZone))
@@ -113,7 +141,7 @@ export function nextView(ctx: ViewContext, limit = 8): Reply {
       const lines = coming.slice(0, limit).map((m) => `• ${milestoneLine(m, now, tz)}`);
       if (coming.length > limit)
         lines.push(`_…and ${coming.length - limit} more: \`/schedule ${cycle.version}\`_`);
-      sections.push(...chunkLines([`*Kubernetes v${cycle.version}*${weekText}`, ...lines]));
+      sections.push(...packLines([`*Kubernetes v${cycle.version}*${weekText}`, ...lines]));
     }
   }
   const deadlines = ctx.milestones
@@ -130,14 +158,14 @@ export function nextView(ctx: ViewContext, limit = 8): Reply {
         target && target.timing.type === 'day' ? ` Target: ${formatDate(target.timing.date)}.` : '';
       return `• ${escapeMrkdwn(d.name)} — cut-off ${describeTiming(d.timing, now, tz)}.${targetText}`;
     });
-    sections.push(...chunkLines(['*Patch releases*', ...lines]));
+    sections.push(...packLines(['*Patch releases*', ...lines]));
   }
-  if (!sections.length) return reply('*What is next*', [nothingAhead(ctx, 'schedule')], footer);
-  return reply(`*What is next* (times in ${tz} and UTC)`, sections, footer);
+  if (!sections.length) return view('*What is next*', [section(nothingAhead(ctx, 'schedule'))], footer);
+  return view(`*What is next* (times in ${tz} and UTC)`, sections, footer);
 }
 
 /** `/schedule 1.37`: the whole timeline, past rows marked. */
-export function cycleView(ctx: ViewContext, cycle: CycleDoc): Reply {
+export function cycleView(ctx: ViewContext, cycle: CycleDoc): Message {
   const { now, tz } = ctx;
   const rows = [...cycle.milestones].sort(
     (a, b) =>
@@ -155,20 +183,22 @@ export function cycleView(ctx: ViewContext, cycle: CycleDoc): Reply {
   const title = `*Kubernetes v${cycle.version} timeline* — ${rows.length} milestones, ${pastCount} past (times in ${tz} and UTC)`;
   const problems = cycle.problems.length
     ? [
-        `:warning: ${cycle.problems.length} row(s) of the page could not be read and are not shown: ${cycle.problems
-          .map((p) => `row ${p.row} "${escapeMrkdwn(p.what)}" (${escapeMrkdwn(p.message)})`)
-          .join('; ')}`.slice(0, 2900),
+        section(
+          `:warning: ${cycle.problems.length} row(s) of the page could not be read and are not shown: ${cycle.problems
+            .map((p) => `row ${p.row} "${escapeMrkdwn(p.what)}" (${escapeMrkdwn(p.message)})`)
+            .join('; ')}`,
+        ),
       ]
     : [];
-  return reply(title, [...chunkLines(lines), ...problems], syncFooter(ctx.stored, now, tz));
+  return view(title, [...packLines(lines), ...problems], syncFooter(ctx.stored, now, tz));
 }
 
 /** `/schedule patches`: per supported minor. */
-export function patchesView(ctx: ViewContext): Reply {
+export function patchesView(ctx: ViewContext): Message {
   const { now, tz } = ctx;
   const footer = syncFooter(ctx.stored, now, tz);
   const doc = ctx.stored.patches;
-  if (!doc) return reply('*Patch releases*', ['No patch schedule stored yet.'], footer);
+  if (!doc) return view('*Patch releases*', [section('No patch schedule stored yet.')], footer);
   const today = now.setZone(tz).toISODate()!;
   const supported = doc.schedules
     .filter((s) => !s.endOfLifeDate || s.endOfLifeDate >= today)
@@ -217,6 +247,10 @@ export function patchesView(ctx: ViewContext): Reply {
   const anyAhead =
     supported.some((s) => s.next?.targetDate && s.next.targetDate >= today) || slots.length > 0;
   if (!anyAhead)
-    return reply('*Patch releases*', [nothingAhead(ctx, 'patch schedule'), ...chunkLines(lines)], footer);
-  return reply(`*Patch releases* (times in ${tz} and UTC)`, chunkLines(lines), footer);
+    return view(
+      '*Patch releases*',
+      [section(nothingAhead(ctx, 'patch schedule')), ...packLines(lines)],
+      footer,
+    );
+  return view(`*Patch releases* (times in ${tz} and UTC)`, packLines(lines), footer);
 }

@@ -1,11 +1,18 @@
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import { fixture } from '../../src/fixtures';
 import { DEFAULT_RULES } from '../../src/schedule/config';
 import type { Milestone } from '../../src/schedule/model';
 import { parsePatchSchedule, patchMilestones } from '../../src/schedule/patches';
 import { parseCycleReadme } from '../../src/schedule/readme';
 import { decideReminders, planReminders, remindersDue } from '../../src/schedule/reminders';
-import { describeTiming, mentionsFor, relative, relativeDays, reminderText } from '../../src/schedule/render';
+import {
+  channelPost,
+  describeTiming,
+  mentionsFor,
+  relative,
+  relativeDays,
+  reminderText,
+} from '../../src/schedule/render';
 
 const t = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
 const cycle37 = parseCycleReadme(fixture('release-1.37-README.md')).milestones;
@@ -61,6 +68,34 @@ describe('display in the viewer time zone, UTC and relative', () => {
     expect(relative(t('2026-07-10T00:00:00Z'), base)).toBe('in 9 days');
     expect(relative(t('2026-07-22T00:00:00Z'), base)).toBe('in 3 weeks');
     expect(relative(t('2026-06-29T00:00:00Z'), base)).toBe('2 days ago');
+  });
+
+  test('relative phrases are English whatever the default locale', () => {
+    const was = Settings.defaultLocale;
+    Settings.defaultLocale = 'de-DE';
+    try {
+      const base = t('2026-07-01T00:00:00Z');
+      expect(relative(t('2026-07-22T00:00:00Z'), base)).toBe('in 3 weeks');
+      expect(relative(t('2026-06-30T23:00:00Z'), base)).toBe('1 hour ago');
+      expect(relativeDays('2026-07-02', base, 'UTC')).toBe('tomorrow');
+      expect(relativeDays('2026-06-30', base, 'UTC')).toBe('yesterday');
+      const r = planReminders(cycle37, DEFAULT_RULES).find(
+        (x) => x.milestone.id === 'v1.37/begin-code-freeze-and-test-freeze' && x.lead === '7d',
+      )!;
+      expect(
+        reminderText(r, { now: t('2026-07-16T12:00:00Z'), late: false, mentions: [], zone: 'UTC' }),
+      ).toContain('*Begin Code Freeze and Test Freeze* is in 7 days:');
+    } finally {
+      Settings.defaultLocale = was;
+    }
+  });
+
+  test('calendar days stay whole across a daylight-saving change at midnight (America/Santiago)', () => {
+    // Santiago moves from 00:00 to 01:00 on Sunday 6 Sep 2026: that day is 23 hours long.
+    const at = t('2026-08-24T12:00:00Z'); // 08:00 Monday in Santiago
+    expect(relativeDays('2026-09-06', at, 'America/Santiago')).toBe('in 13 days');
+    expect(relativeDays('2026-09-07', at, 'America/Santiago')).toBe('in 2 weeks');
+    expect(relativeDays('2026-08-10', t('2026-09-07T12:00:00Z'), 'America/Santiago')).toBe('4 weeks ago');
   });
 });
 
@@ -177,6 +212,16 @@ describe('reminder rules (pure)', () => {
     expect(
       reminderText(now, { now: t('2026-07-23T12:00:00Z'), late: false, mentions: [], zone: 'UTC' }),
     ).toMatch(/^:rotating_light: \*Begin Code Freeze and Test Freeze\* is now in effect/);
+  });
+
+  test('a channel post longer than a section is split at line ends, not cut', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `• line ${i} ${'x'.repeat(90)}`);
+    const post = channelPost(lines.join('\n'));
+    expect(post.text).toBe(lines.join('\n'));
+    const texts = (post.blocks ?? []).map((b) => (b.type === 'section' ? (b.text?.text ?? '') : ''));
+    expect(texts.length).toBeGreaterThan(1);
+    for (const x of texts) expect(x.length).toBeLessThanOrEqual(3000);
+    expect(texts.join('\n')).toBe(lines.join('\n'));
   });
 
   test('mentions per Who value', () => {
