@@ -1,32 +1,27 @@
 import type { App, BlockAction, ButtonAction, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Deps } from '../src/deps';
+import { UserError } from '../src/errors';
 import type { Feature } from '../src/feature';
 import { defineJob } from '../src/jobs/runner';
-import { ACTION, CALLBACK_APPLICATION } from '../src/shadows/blocks';
-import { type ViewStateValues, validateApplication } from '../src/shadows/rules';
 import {
   afterSave,
-  announceCommand,
-  canReview,
+  applicationStatus,
   checkCanApply,
-  closeCommand,
-  type DecisionRequest,
-  decideCommand,
-  importCommand,
   openApplicationModal,
-  openCycle,
-  publishCommand,
-  renderReview,
-  requireRole,
-  reviewCommand,
-  rosterCommand,
-  runCloseJob,
-  saveApplication,
-  statusCommand,
-  store,
-  withdrawCommand,
-} from '../src/shadows/service';
-import { type CommandSpec, errorReply, registerCommand, UserError } from '../src/slack/command';
+  submitApplication,
+  withdrawApplication,
+} from '../src/shadows/applications';
+import { ACTION, CALLBACK_APPLICATION } from '../src/shadows/blocks';
+import { closeNow, openCycle, postAnnouncement, runCloseJob } from '../src/shadows/cycle';
+import { importConfiguredRosters } from '../src/shadows/past-rosters';
+import { publishDecisions } from '../src/shadows/publish';
+import { decideFromButton, reviewPage, reviewRole } from '../src/shadows/review';
+import { exportRoster } from '../src/shadows/roster-export';
+import type { Message } from '../src/slack/blocks';
+import { type CommandSpec, errorReply, type Reply, registerCommand } from '../src/slack/command';
+
+/** An answer only the asker sees. */
+const ephemeral = (m: Message): Reply => ({ response_type: 'ephemeral', ...m });
 
 /**
  * `/shadow`: Release Team shadow applications. Admins open and close a cycle; contributors apply
@@ -64,76 +59,61 @@ export const spec: CommandSpec = {
       name: 'status',
       usage: 'status',
       summary: 'your application and, once published, its outcome',
-      run: (ctx) => statusCommand(ctx.deps, ctx.user),
+      run: async (ctx) => ephemeral(await applicationStatus(ctx.deps, ctx.user)),
     },
     {
       name: 'withdraw',
       usage: 'withdraw',
       summary: 'withdraw your application (until applications close)',
-      run: (ctx) => withdrawCommand(ctx.deps, ctx.user),
+      run: async (ctx) => ephemeral(await withdrawApplication(ctx.deps, ctx.user)),
     },
     {
       name: 'review',
       usage: 'review <role> [page]',
       summary:
         "role leads, the Release Team Lead and admins: a role's applicants with Accept / Waitlist / Decline",
-      run: (ctx) => reviewCommand(ctx.deps, ctx.user, ctx.args),
+      run: async (ctx) => ephemeral(await reviewRole(ctx.deps, ctx.user, ctx.args)),
     },
     {
       name: 'publish',
       usage: 'publish',
       summary: 'Release Team Lead: publish the decisions (each applicant gets a DM, once)',
-      run: (ctx) => publishCommand(ctx.deps, ctx.user),
+      run: async (ctx) => ephemeral(await publishDecisions(ctx.deps, ctx.user)),
     },
     {
       name: 'roster',
       usage: 'roster [csv]',
       summary: 'the new team as a release-team.md table (or CSV)',
-      run: (ctx) => rosterCommand(ctx.deps, ctx.user, ctx.args),
+      run: async (ctx) => ephemeral(await exportRoster(ctx.deps, ctx.user, ctx.args)),
     },
     {
       name: 'open',
       usage: 'open <version> closes <YYYY-MM-DD>',
       summary: 'admins: open applications for a cycle until the end of that day AoE, and announce them',
-      run: (ctx) => openCycle(ctx.deps, ctx.user, ctx.args),
+      run: async (ctx) => ephemeral(await openCycle(ctx.deps, ctx.user, ctx.args)),
     },
     {
       name: 'close',
       usage: 'close',
       summary: 'admins: close applications now and post the per-role counts',
-      run: (ctx) => closeCommand(ctx.deps, ctx.user),
+      run: async (ctx) => ephemeral(await closeNow(ctx.deps, ctx.user)),
     },
     {
       name: 'announce',
       usage: 'announce',
       summary: 'admins: post the announcement with the Apply button (once per cycle)',
-      run: (ctx) => announceCommand(ctx.deps, ctx.user),
+      run: async (ctx) => ephemeral(await postAnnouncement(ctx.deps, ctx.user)),
     },
     {
       name: 'import',
       usage: 'import',
       summary: 'admins: read the configured past rosters to recognise returning applicants',
-      run: (ctx) => importCommand(ctx.deps, ctx.user),
+      run: async (ctx) => ephemeral(await importConfiguredRosters(ctx.deps, ctx.user)),
     },
   ],
 };
 
-function parseValue(raw: string | undefined): DecisionRequest | undefined {
-  try {
-    const v = JSON.parse(raw ?? '') as { c?: unknown; a?: unknown; r?: unknown; p?: unknown };
-    if (typeof v.c !== 'number' || typeof v.r !== 'string') return undefined;
-    return {
-      cycleId: v.c,
-      applicationId: typeof v.a === 'number' ? v.a : 0,
-      role: v.r,
-      page: typeof v.p === 'number' ? v.p : 1,
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-async function answer(respond: RespondFn, reply: { text: string; blocks?: unknown[] }, replace: boolean) {
+async function answer(respond: RespondFn, reply: Reply, replace: boolean) {
   await respond({
     response_type: 'ephemeral',
     replace_original: replace,
@@ -174,11 +154,8 @@ function registerInteractions(app: App, deps: Deps) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       try {
-        const req = parseValue(action.value);
-        if (!req?.applicationId)
-          throw new UserError('That button is damaged; run `/shadow review <role>` again.');
-        const reply = await decideCommand(deps, body.user.id, req, decision);
-        await answer(respond, reply, true);
+        const reply = await decideFromButton(deps, body.user.id, action.value, decision);
+        await answer(respond, ephemeral(reply), true);
       } catch (err) {
         await answerError(deps, respond, err);
       }
@@ -190,14 +167,7 @@ function registerInteractions(app: App, deps: Deps) {
     async ({ ack, body, action, respond }) => {
       await ack();
       try {
-        const req = parseValue(action.value);
-        if (!req) throw new UserError('That button is damaged; run `/shadow review <role>` again.');
-        const role = requireRole(deps, req.role);
-        if (!(await canReview(deps, body.user.id, role)))
-          throw new UserError(`You cannot review ${role.name}.`);
-        const cycle = store(deps).cycle(req.cycleId);
-        if (!cycle) throw new UserError('That application round no longer exists.');
-        await answer(respond, renderReview(deps, cycle, role, req.page), true);
+        await answer(respond, ephemeral(await reviewPage(deps, body.user.id, action.value)), true);
       } catch (err) {
         await answerError(deps, respond, err);
       }
@@ -207,30 +177,9 @@ function registerInteractions(app: App, deps: Deps) {
   // The application modal: field-level errors in the modal, nothing stored unless all is valid.
   app.view(CALLBACK_APPLICATION, async ({ ack, body, view }) => {
     const user = body.user.id;
-    let meta: { cycle?: number; channel?: string | null } = {};
+    let saved: ReturnType<typeof submitApplication>;
     try {
-      meta = JSON.parse(view.private_metadata || '{}') as typeof meta;
-    } catch {
-      /* treated as missing */
-    }
-    if (typeof meta.cycle !== 'number') {
-      await ack({
-        response_action: 'errors',
-        errors: { role1: 'This form is damaged; run `/shadow apply` again.' },
-      });
-      return;
-    }
-    const valid = validateApplication(
-      view.state.values as unknown as ViewStateValues,
-      deps.config.shadows.roles.filter((r) => r.capacity > 0),
-    );
-    if (!valid.ok) {
-      await ack({ response_action: 'errors', errors: valid.errors });
-      return;
-    }
-    let saved: ReturnType<typeof saveApplication>;
-    try {
-      saved = saveApplication(deps, user, meta.cycle, valid.input);
+      saved = submitApplication(deps, user, view.private_metadata ?? '', view.state.values);
     } catch (err) {
       deps.log.error({ err, user }, 'shadows: saving an application failed');
       await ack({
