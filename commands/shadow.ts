@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, RespondArguments, RespondFn } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps';
 import { UserError } from '../src/errors';
 import type { Feature } from '../src/feature';
@@ -17,8 +17,15 @@ import { importConfiguredRosters } from '../src/shadows/past-rosters';
 import { publishDecisions } from '../src/shadows/publish';
 import { decideFromButton, reviewPage, reviewRole } from '../src/shadows/review';
 import { exportRoster } from '../src/shadows/roster-export';
+import { FIELD } from '../src/shadows/rules';
 import type { Message } from '../src/slack/blocks';
 import { type CommandSpec, errorReply, type Reply, registerCommand } from '../src/slack/command';
+import {
+  type ActionAnswer,
+  type ActionContext,
+  registerAction,
+  registerView,
+} from '../src/slack/interactions';
 
 /** An answer only the asker sees. */
 const ephemeral = (m: Message): Reply => ({ response_type: 'ephemeral', ...m });
@@ -46,7 +53,7 @@ export const spec: CommandSpec = {
               await openApplicationModal(ctx.deps, ctx.user, ctx.triggerId, check, ctx.channel);
               return undefined;
             } catch (err) {
-              ctx.deps.log.warn({ err }, 'shadows: views.open failed');
+              ctx.log.warn({ err }, 'shadows: views.open failed');
               return errorReply(
                 `The application form could not be opened (${String((err as Error).message).slice(0, 100)}). Please run \`/shadow apply\` again.`,
               );
@@ -113,87 +120,91 @@ export const spec: CommandSpec = {
   ],
 };
 
-async function answer(respond: RespondFn, reply: Reply, replace: boolean) {
-  await respond({
-    response_type: 'ephemeral',
-    replace_original: replace,
-    ...reply,
-  } as RespondArguments);
+/**
+ * An unexpected failure behind a shadow button, answered as /shadow always has (the error's first
+ * 200 characters) rather than with the kit's generic failure. A UserError goes on to the kit.
+ */
+function failed(ctx: ActionContext, err: unknown): ActionAnswer {
+  if (err instanceof UserError) throw err;
+  ctx.log.error({ err, action: ctx.actionId }, 'shadows: interaction failed');
+  return {
+    ...errorReply(
+      `Sorry, that failed: ${String((err as Error).message).slice(0, 200)}. Try again in a minute.`,
+    ),
+    outcome: 'error',
+  };
 }
 
-async function answerError(deps: Deps, respond: RespondFn, err: unknown) {
-  const reply =
-    err instanceof UserError
-      ? errorReply(err.message, undefined, err.hint)
-      : errorReply(
-          `Sorry, that failed: ${String((err as Error).message).slice(0, 200)}. Try again in a minute.`,
-        );
-  if (!(err instanceof UserError)) deps.log.error({ err }, 'shadows: interaction failed');
-  await answer(respond, reply, false).catch((e) => deps.log.warn({ err: e }, 'shadows: could not answer'));
-}
+const DECISIONS = [
+  [ACTION.accept, 'accepted'],
+  [ACTION.waitlist, 'waitlisted'],
+  [ACTION.decline, 'declined'],
+] as const;
 
+/** The buttons and the modal that /shadow's messages carry. */
 function registerInteractions(app: App, deps: Deps) {
-  // The Apply button on the announcement: ack, then open the modal at once (single-use trigger).
-  app.action<BlockAction<ButtonAction>>(ACTION.apply, async ({ ack, body, respond }) => {
-    await ack();
-    const check = checkCanApply(deps, body.user.id);
-    if (!check.ok) return answerError(deps, respond, new UserError(check.message));
-    try {
-      await openApplicationModal(deps, body.user.id, body.trigger_id, check, body.channel?.id);
-    } catch (err) {
-      await answerError(deps, respond, err);
-    }
-  });
-
-  const decisions = [
-    [ACTION.accept, 'accepted'],
-    [ACTION.waitlist, 'waitlisted'],
-    [ACTION.decline, 'declined'],
-  ] as const;
-  for (const [actionId, decision] of decisions) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
-      await ack();
+  // The Apply button on the announcement: acked, then the modal opens at once (single-use trigger).
+  registerAction(app, deps, {
+    feature: 'shadow',
+    actionId: ACTION.apply,
+    async run(ctx) {
       try {
-        const reply = await decideFromButton(deps, body.user.id, action.value, decision);
-        await answer(respond, ephemeral(reply), true);
+        const check = checkCanApply(ctx.deps, ctx.user);
+        if (!check.ok) throw new UserError(check.message);
+        await openApplicationModal(ctx.deps, ctx.user, ctx.triggerId, check, ctx.channel);
+        return undefined;
       } catch (err) {
-        await answerError(deps, respond, err);
-      }
-    });
-  }
-
-  app.action<BlockAction<ButtonAction>>(
-    new RegExp(`^${ACTION.page}_`),
-    async ({ ack, body, action, respond }) => {
-      await ack();
-      try {
-        await answer(respond, ephemeral(await reviewPage(deps, body.user.id, action.value)), true);
-      } catch (err) {
-        await answerError(deps, respond, err);
+        return failed(ctx, err);
       }
     },
-  );
+  });
 
-  // The application modal: field-level errors in the modal, nothing stored unless all is valid.
-  app.view(CALLBACK_APPLICATION, async ({ ack, body, view }) => {
-    const user = body.user.id;
-    let saved: ReturnType<typeof submitApplication>;
-    try {
-      saved = submitApplication(deps, user, view.private_metadata ?? '', view.state.values);
-    } catch (err) {
-      deps.log.error({ err, user }, 'shadows: saving an application failed');
-      await ack({
-        response_action: 'errors',
-        errors: { role1: 'Saving failed on our side; nothing was saved. Please try again.' },
-      });
-      return;
-    }
-    if (!saved.ok) {
-      await ack({ response_action: 'errors', errors: saved.errors });
-      return;
-    }
-    await ack();
-    await afterSave(deps, user, saved);
+  // Accept / Waitlist / Decline: the review is redrawn in place with a notice on top.
+  for (const [actionId, decision] of DECISIONS)
+    registerAction(app, deps, {
+      feature: 'shadow',
+      actionId,
+      async run(ctx) {
+        try {
+          return {
+            ...ephemeral(await decideFromButton(ctx.deps, ctx.user, ctx.value, decision)),
+            replace: true,
+          };
+        } catch (err) {
+          return failed(ctx, err);
+        }
+      },
+    });
+
+  // Previous / Next on a review (shadow_review_page_prev, _next).
+  registerAction(app, deps, {
+    feature: 'shadow',
+    actionId: new RegExp(`^${ACTION.page}_`),
+    name: ACTION.page,
+    async run(ctx) {
+      try {
+        return { ...ephemeral(await reviewPage(ctx.deps, ctx.user, ctx.value)), replace: true };
+      } catch (err) {
+        return failed(ctx, err);
+      }
+    },
+  });
+
+  // The application modal: field errors keep it open, nothing is stored unless all is valid.
+  registerView(app, deps, {
+    feature: 'shadow',
+    callbackId: CALLBACK_APPLICATION,
+    errorBlock: FIELD.role1,
+    async submit(ctx) {
+      const saved = submitApplication(ctx.deps, ctx.user, ctx.metadata, ctx.view.state.values);
+      if (!saved.ok) return { errors: saved.errors };
+      return {
+        after: async () => {
+          await afterSave(ctx.deps, ctx.user, saved);
+          return 'ok';
+        },
+      };
+    },
   });
 }
 
