@@ -1,8 +1,9 @@
 import type { Deps } from '../deps';
 import { fixture } from '../fixtures';
+import { store } from '../shadows/common';
+import { importRosterText } from '../shadows/past-rosters';
 import { parseRoster } from '../shadows/roster';
 import { type Cycle, closeInstant } from '../shadows/rules';
-import { importRosterText, store } from '../shadows/service';
 import type { GitHubEmulator } from './github/server';
 import type { SlackEmulator } from './slack/server';
 

@@ -1,5 +1,23 @@
+import type { Option, PlainTextOption, StaticSelect } from '@slack/types';
 import { DateTime } from 'luxon';
-import type { Reply } from '../slack/command';
+import {
+  actions,
+  button,
+  context,
+  cutMrkdwn,
+  divider,
+  header,
+  input,
+  type KnownBlock,
+  LIMITS,
+  type Message,
+  type ModalView,
+  message,
+  modal,
+  option,
+  plain,
+  section,
+} from '../slack/blocks';
 import { escapeEntities, escapeMrkdwn, truncate } from '../slack/escape';
 import type { RoleConfig } from './config';
 import {
@@ -17,7 +35,7 @@ import {
   type RoleCount,
 } from './rules';
 
-/** Block Kit renderers of shadow sign-up: pure functions of their inputs. */
+/** Block Kit renderers of shadow sign-up, built with the shared kit: pure functions of their inputs. */
 
 export const ACTION = {
   apply: 'shadow_apply',
@@ -28,12 +46,6 @@ export const ACTION = {
 } as const;
 export const CALLBACK_APPLICATION = 'shadow_application';
 
-type Block = Record<string, unknown>;
-const plain = (text: string, max = 75) => ({ type: 'plain_text', text: truncate(text, max), emoji: true });
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, 3000) });
-const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
-const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text)] });
-
 /** `Thu 10 Dec 2026 AoE (Fri 11 Dec 12:00 UTC)` */
 export function closeText(cycle: Pick<Cycle, 'closeDate' | 'closesAt'>, zone?: string): string {
   const at = DateTime.fromISO(cycle.closesAt, { zone: 'utc' });
@@ -42,45 +54,53 @@ export function closeText(cycle: Pick<Cycle, 'closeDate' | 'closesAt'>, zone?: s
   return `${day} AoE (${at.toFormat('ccc d LLL HH:mm')} UTC${local})`;
 }
 
-export function announcement(cycle: Cycle, roles: RoleConfig[]): { text: string; blocks: Block[] } {
+export function announcement(cycle: Cycle, roles: RoleConfig[]): Message {
   const roleLines = roles
     .filter((r) => r.capacity > 0)
     .map((r) => `• *${escapeMrkdwn(r.name)}* (up to ${r.capacity} shadows)`)
     .join('\n');
   const text = `Kubernetes v${cycle.version} Release Team shadow applications are open until ${closeText(cycle)}.`;
-  return {
-    text,
-    blocks: [
-      { type: 'header', text: plain(`Kubernetes v${cycle.version} Release Team: apply to shadow`, 150) },
-      section(
-        `Shadow applications for the v${cycle.version} Release Team are open until *${closeText(cycle)}*.\n` +
-          'Pick up to two roles in order of preference. Role leads and the Release Team Lead choose the shadows after the close.',
-      ),
-      section(roleLines || 'No roles are configured.'),
-      {
-        type: 'actions',
-        block_id: 'shadow_apply',
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTION.apply,
-            text: plain('Apply'),
-            style: 'primary',
-            value: cycle.version,
-          },
-        ],
-      },
-      context(
-        'You can also type `/shadow apply`; `/shadow status` shows your application, `/shadow withdraw` withdraws it.',
-      ),
-    ],
-  };
+  return message(text, [
+    header(`Kubernetes v${cycle.version} Release Team: apply to shadow`),
+    section(
+      `Shadow applications for the v${cycle.version} Release Team are open until *${closeText(cycle)}*.\n` +
+        'Pick up to two roles in order of preference. Role leads and the Release Team Lead choose the shadows after the close.',
+    ),
+    section(roleLines || 'No roles are configured.'),
+    actions('shadow_apply', [button('Apply', ACTION.apply, cycle.version, { style: 'primary' })]),
+    context(
+      'You can also type `/shadow apply`; `/shadow status` shows your application, `/shadow withdraw` withdraws it.',
+    ),
+  ]);
 }
 
 export interface ModalDefaults {
   github?: string;
   timeZone?: string;
 }
+
+/**
+ * A select option. The kit's `option()` is typed as any `Option` (plain or mrkdwn), but a
+ * static_select takes plain-text options only; this is the same object, typed narrower.
+ */
+const plainOption = (text: string): PlainTextOption => ({
+  text: plain(text, LIMITS.optionText),
+  value: text,
+});
+
+/** The option among `options` whose value is `value`, as an `initial_option`. */
+const preselect = <O extends Option>(value: string | undefined, options: O[]): { initial_option?: O } => {
+  const o = value ? options.find((x) => x.value === value) : undefined;
+  return o ? { initial_option: o } : {};
+};
+
+const roleSelect = (options: PlainTextOption[], initial: string | undefined): StaticSelect => ({
+  type: 'static_select',
+  action_id: 'value',
+  placeholder: plain('Pick a role', 150),
+  options,
+  ...preselect(initial, options),
+});
 
 /** The application modal; prefilled from an existing application or from Slack. */
 export function applicationModal(
@@ -89,134 +109,79 @@ export function applicationModal(
   existing: Application | undefined,
   defaults: ModalDefaults,
   channel: string | undefined,
-): Block {
+): ModalView {
   const open = roles.filter((r) => r.capacity > 0);
-  const option = (name: string) => ({ text: plain(name), value: name });
-  const roleOptions = open.map((r) => option(r.name));
-  const servedOptions = [...new Set([...roles.map((r) => r.name), ...HISTORICAL_ROLES])].map(option);
+  const roleOptions = open.map((r) => plainOption(r.name));
+  const servedOptions = [...new Set([...roles.map((r) => r.name), ...HISTORICAL_ROLES])].map(plainOption);
   const live = existing && !existing.withdrawnAt ? existing : undefined;
-  const pre = (value: string | undefined, options: Array<{ value: string }>) => {
-    const o = value ? options.find((x) => x.value === value) : undefined;
-    return o ? { initial_option: o } : {};
-  };
-  const yesNo = [
-    { text: plain('No, this would be my first time'), value: 'no' },
-    { text: plain('Yes, I have served before'), value: 'yes' },
-  ];
+  const yesNo = [option('No, this would be my first time', 'no'), option('Yes, I have served before', 'yes')];
   const github = live?.github ?? defaults.github;
   const tz = live?.timeZone ?? defaults.timeZone;
-  return {
-    type: 'modal',
-    callback_id: CALLBACK_APPLICATION,
-    private_metadata: JSON.stringify({ cycle: cycle.id, channel: channel ?? null }),
-    title: plain(`v${cycle.version} shadow`, 24),
-    submit: plain(live ? 'Save changes' : 'Apply', 24),
-    close: plain('Cancel', 24),
+  return modal({
+    callbackId: CALLBACK_APPLICATION,
+    privateMetadata: JSON.stringify({ cycle: cycle.id, channel: channel ?? null }),
+    title: `v${cycle.version} shadow`,
+    submit: live ? 'Save changes' : 'Apply',
+    close: 'Cancel',
     blocks: [
       section(
         `${live ? '*Editing your application.* ' : ''}Applications close *${closeText(cycle, tz)}*. ` +
           'You can edit or withdraw until then.',
       ),
-      {
-        type: 'input',
-        block_id: FIELD.role1,
-        label: plain('First choice role', 2000),
-        element: {
-          type: 'static_select',
-          action_id: 'value',
-          placeholder: plain('Pick a role', 150),
-          options: roleOptions,
-          ...pre(live?.choices[0], roleOptions),
-        },
-      },
-      {
-        type: 'input',
-        block_id: FIELD.role2,
+      input(FIELD.role1, 'First choice role', roleSelect(roleOptions, live?.choices[0])),
+      // The label says "(optional)" although Slack adds it too: changed on purpose in a later commit.
+      input(FIELD.role2, 'Second choice role (optional)', roleSelect(roleOptions, live?.choices[1]), {
         optional: true,
-        label: plain('Second choice role (optional)', 2000),
-        element: {
-          type: 'static_select',
-          action_id: 'value',
-          placeholder: plain('Pick a role', 150),
-          options: roleOptions,
-          ...pre(live?.choices[1], roleOptions),
-        },
-      },
-      {
-        type: 'input',
-        block_id: FIELD.github,
-        label: plain('GitHub handle', 2000),
-        element: {
-          type: 'plain_text_input',
-          action_id: 'value',
-          max_length: 100,
-          placeholder: plain('e.g. tico88612', 150),
-          ...(github ? { initial_value: github } : {}),
-        },
-      },
-      {
-        type: 'input',
-        block_id: FIELD.tz,
-        label: plain('Time zone (IANA name)', 2000),
-        hint: plain('Prefilled from your Slack profile, e.g. Europe/Berlin or Asia/Kolkata.', 2000),
-        element: {
+      }),
+      input(FIELD.github, 'GitHub handle', {
+        type: 'plain_text_input',
+        action_id: 'value',
+        max_length: 100,
+        placeholder: plain('e.g. tico88612', 150),
+        ...(github ? { initial_value: github } : {}),
+      }),
+      input(
+        FIELD.tz,
+        'Time zone (IANA name)',
+        {
           type: 'plain_text_input',
           action_id: 'value',
           max_length: 64,
           ...(tz ? { initial_value: tz } : {}),
         },
-      },
-      {
-        type: 'input',
-        block_id: FIELD.hours,
-        label: plain('Hours per week you can give', 2000),
-        element: {
-          type: 'number_input',
-          action_id: 'value',
-          is_decimal_allowed: false,
-          min_value: '1',
-          max_value: '60',
-          ...(live ? { initial_value: String(live.hoursPerWeek) } : {}),
+        { hint: 'Prefilled from your Slack profile, e.g. Europe/Berlin or Asia/Kolkata.' },
+      ),
+      input(FIELD.hours, 'Hours per week you can give', {
+        type: 'number_input',
+        action_id: 'value',
+        is_decimal_allowed: false,
+        min_value: '1',
+        max_value: '60',
+        ...(live ? { initial_value: String(live.hoursPerWeek) } : {}),
+      }),
+      input(FIELD.served, 'Have you served on a Kubernetes Release Team before?', {
+        type: 'radio_buttons',
+        action_id: 'value',
+        options: yesNo,
+        ...(live ? preselect(live.servedBefore ? 'yes' : 'no', yesNo) : {}),
+      }),
+      input(
+        FIELD.servedRole,
+        'If yes: in which role (most recent)?',
+        roleSelect(servedOptions, live?.servedRole),
+        {
+          optional: true,
         },
-      },
-      {
-        type: 'input',
-        block_id: FIELD.served,
-        label: plain('Have you served on a Kubernetes Release Team before?', 2000),
-        element: {
-          type: 'radio_buttons',
-          action_id: 'value',
-          options: yesNo,
-          ...(live ? pre(live.servedBefore ? 'yes' : 'no', yesNo) : {}),
-        },
-      },
-      {
-        type: 'input',
-        block_id: FIELD.servedRole,
-        optional: true,
-        label: plain('If yes: in which role (most recent)?', 2000),
-        element: {
-          type: 'static_select',
-          action_id: 'value',
-          placeholder: plain('Pick a role', 150),
-          options: servedOptions,
-          ...pre(live?.servedRole, servedOptions),
-        },
-      },
-      {
-        type: 'input',
-        block_id: FIELD.why,
-        label: plain('Why do you want this role?', 2000),
-        element: {
-          type: 'plain_text_input',
-          action_id: 'value',
-          multiline: true,
-          max_length: MAX_WHY,
-          ...(live ? { initial_value: live.why } : {}),
-        },
-      },
+      ),
+      input(FIELD.why, 'Why do you want this role?', {
+        type: 'plain_text_input',
+        action_id: 'value',
+        multiline: true,
+        max_length: MAX_WHY,
+        ...(live ? { initial_value: live.why } : {}),
+      }),
     ],
-  };
+  });
 }
 
 function pastText(past: PastService[]): string {
@@ -261,7 +226,7 @@ export interface ReviewView {
 }
 
 /** The review of one role: balance line, then each applicant with Accept / Waitlist / Decline. */
-export function reviewMessage(v: ReviewView): Reply {
+export function reviewMessage(v: ReviewView): Message {
   const { cycle, list, now } = v;
   const pages = Math.max(1, Math.ceil(list.entries.length / v.pageSize));
   const page = Math.min(Math.max(1, v.page), pages);
@@ -270,9 +235,7 @@ export function reviewMessage(v: ReviewView): Reply {
   const free = Math.max(0, list.capacity - list.accepted);
   const waitlisted = list.entries.filter((e) => e.decision === 'waitlisted');
   const final = cycle.state === 'published';
-  const blocks: Block[] = [
-    { type: 'header', text: plain(`${list.role}: v${cycle.version} shadow applicants`, 150) },
-  ];
+  const blocks: KnownBlock[] = [header(`${list.role}: v${cycle.version} shadow applicants`)];
   if (v.notice) blocks.push(section(v.notice));
   let seats = `*Seats:* ${list.accepted}/${list.capacity} accepted, ${free} free.`;
   if (free > 0 && waitlisted.length)
@@ -285,89 +248,59 @@ export function reviewMessage(v: ReviewView): Reply {
   if (list.acceptedElsewhere.length)
     blocks.push(
       context(
-        `Accepted for another role (not pending here): ${list.acceptedElsewhere
-          .map((x) => `<@${x.app.user}> (${escapeMrkdwn(x.role)})`)
-          .join(', ')}`.slice(0, 2900),
+        cutMrkdwn(
+          `Accepted for another role (not pending here): ${list.acceptedElsewhere
+            .map((x) => `<@${x.app.user}> (${escapeMrkdwn(x.role)})`)
+            .join(', ')}`,
+          2900,
+        ),
       ),
     );
-  blocks.push({ type: 'divider' });
+  blocks.push(divider());
   shown.forEach((e, i) => {
-    blocks.push({
-      type: 'section',
-      block_id: `app_${e.app.id}`,
-      text: mrkdwn(applicantLine(e, start + i + 1, now)),
-    });
+    blocks.push(section(applicantLine(e, start + i + 1, now), { blockId: `app_${e.app.id}` }));
     if (final) return;
     const value = JSON.stringify({ c: cycle.id, a: e.app.id, r: list.role, p: page });
-    const elements: Block[] = [];
-    if (e.decision !== 'accepted')
-      elements.push({
-        type: 'button',
-        action_id: ACTION.accept,
-        text: plain('Accept'),
-        style: 'primary',
-        value,
-      });
-    if (e.decision !== 'waitlisted')
-      elements.push({ type: 'button', action_id: ACTION.waitlist, text: plain('Waitlist'), value });
+    const buttons = [];
+    if (e.decision !== 'accepted') buttons.push(button('Accept', ACTION.accept, value, { style: 'primary' }));
+    if (e.decision !== 'waitlisted') buttons.push(button('Waitlist', ACTION.waitlist, value));
     if (e.decision !== 'declined')
-      elements.push({
-        type: 'button',
-        action_id: ACTION.decline,
-        text: plain('Decline'),
-        style: 'danger',
-        value,
-      });
-    blocks.push({ type: 'actions', block_id: `act_${e.app.id}`, elements });
+      buttons.push(button('Decline', ACTION.decline, value, { style: 'danger' }));
+    blocks.push(actions(`act_${e.app.id}`, buttons));
   });
   if (list.entries.length === 0) blocks.push(section('_No applicants for this role._'));
   if (pages > 1) {
-    const nav: Block[] = [];
+    const nav = [];
     if (page > 1)
-      nav.push({
-        type: 'button',
-        action_id: `${ACTION.page}_prev`,
-        text: plain('Previous'),
-        value: JSON.stringify({ c: cycle.id, r: list.role, p: page - 1 }),
-      });
+      nav.push(
+        button('Previous', `${ACTION.page}_prev`, JSON.stringify({ c: cycle.id, r: list.role, p: page - 1 })),
+      );
     if (page < pages)
-      nav.push({
-        type: 'button',
-        action_id: `${ACTION.page}_next`,
-        text: plain('Next'),
-        value: JSON.stringify({ c: cycle.id, r: list.role, p: page + 1 }),
-      });
+      nav.push(
+        button('Next', `${ACTION.page}_next`, JSON.stringify({ c: cycle.id, r: list.role, p: page + 1 })),
+      );
     blocks.push(context(`Page ${page} of ${pages} (${list.entries.length} applicants)`));
-    blocks.push({ type: 'actions', block_id: 'pages', elements: nav });
+    blocks.push(actions('pages', nav));
   }
   const text = `${list.role}: ${list.accepted}/${list.capacity} accepted; ${balanceLine(list, now)}`;
-  return { response_type: 'ephemeral', text: v.notice ? `${v.notice}\n${text}` : text, blocks };
+  return message(v.notice ? `${v.notice}\n${text}` : text, blocks);
 }
 
-export function countsMessage(
-  cycle: Cycle,
-  counts: { total: number; roles: RoleCount[] },
-): {
-  text: string;
-  blocks: Block[];
-} {
+export function countsMessage(cycle: Cycle, counts: { total: number; roles: RoleCount[] }): Message {
   const lines = counts.roles.map(
     (r) => `• *${escapeMrkdwn(r.role)}*: ${r.first} first choice, ${r.second} second choice`,
   );
   const text = `Kubernetes v${cycle.version} shadow applications are closed: ${counts.total} applications.`;
-  return {
-    text,
-    blocks: [
-      section(`:lock: ${text}`),
-      section(lines.join('\n') || 'No roles.'),
-      context(
-        'Role leads: review with `/shadow review <role>`. The Release Team Lead publishes with `/shadow publish`.',
-      ),
-    ],
-  };
+  return message(text, [
+    section(`:lock: ${text}`),
+    section(lines.join('\n') || 'No roles.'),
+    context(
+      'Role leads: review with `/shadow review <role>`. The Release Team Lead publishes with `/shadow publish`.',
+    ),
+  ]);
 }
 
-export function outcomeMessage(cycle: Cycle, outcome: Outcome): { text: string; blocks: Block[] } {
+export function outcomeMessage(cycle: Cycle, outcome: Outcome): Message {
   let text: string;
   switch (outcome.kind) {
     case 'accepted':
@@ -385,7 +318,16 @@ export function outcomeMessage(cycle: Cycle, outcome: Outcome): { text: string; 
         `Thank you for applying to the Kubernetes v${cycle.version} Release Team. You were not selected this time; ` +
         'there are many more applicants than seats. Please apply again next cycle, and join #sig-release meanwhile.';
   }
-  return { text, blocks: [section(text)] };
+  return message(text, [section(text)]);
+}
+
+/** The confirmation DM after an application is saved (new or edited). */
+export function savedMessage(cycle: Cycle, app: Application, created: boolean): Message {
+  const text =
+    `${created ? ':white_check_mark: Your application' : ':pencil2: Your edited application'} for the Kubernetes v${cycle.version} Release Team is saved: ` +
+    `${app.choices.map((r, i) => `${i + 1}. *${escapeMrkdwn(r)}*`).join(', ')}. ` +
+    `You can edit it with \`/shadow apply\` or withdraw with \`/shadow withdraw\` until ${closeText(cycle, app.timeZone)}.`;
+  return message(text, [section(text)]);
 }
 
 export function statusReply(
@@ -394,7 +336,7 @@ export function statusReply(
   outcome: Outcome | undefined,
   zone: string,
   isOpen: boolean,
-): Reply {
+): Message {
   if (!cycle) return { text: 'No shadow applications have been opened yet.' };
   const lines: string[] = [];
   lines.push(
@@ -424,24 +366,27 @@ export function statusReply(
       lines.push('The leads are reviewing applications; you will get a DM when decisions are published.');
   }
   const text = lines.join('\n');
-  return { text, blocks: [section(text)] };
+  return message(text, [section(text)]);
 }
 
+/** Room kept below a section's 3,000 characters for the code fence around a chunk. */
+const CODE_CHUNK = 2800;
+
 /** A long text (markdown or CSV) as code blocks, split to fit sections and the message limits. */
-export function codeReply(title: string, body: string): Reply {
+export function codeReply(title: string, body: string): Message {
   const escaped = escapeEntities(body);
   const chunks: string[] = [];
   let current = '';
   for (const line of escaped.split('\n')) {
-    if (current.length + line.length + 1 > 2800 && current) {
+    if (current.length + line.length + 1 > CODE_CHUNK && current) {
       chunks.push(current);
       current = '';
     }
-    current += `${line.slice(0, 2800)}\n`;
+    current += `${line.slice(0, CODE_CHUNK)}\n`;
   }
   if (current.trim()) chunks.push(current);
   const text = `${title}\n\`\`\`\n${escaped}\n\`\`\``;
   const total = chunks.reduce((n, c) => n + c.length + 8, title.length);
   if (total > 11000 || chunks.length > 45) return { text: text.slice(0, 39000) };
-  return { text, blocks: [section(title), ...chunks.map((c) => section(`\`\`\`\n${c}\`\`\``))] };
+  return message(text, [section(title), ...chunks.map((c) => section(`\`\`\`\n${c}\`\`\``))]);
 }

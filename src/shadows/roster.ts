@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { markdownTable } from 'markdown-table';
 import { marked, type Tokens } from 'marked';
 
 /**
@@ -137,18 +138,18 @@ function formatCell(people: RosterPerson[]): string {
 /** The whole release-team.md for `version`, in the layout of releases/release-1.37/release-team.md. */
 export function renderRosterMarkdown(roster: Roster): string {
   const rows = roster.roles.map((r) => [cellText(r.role), formatCell(r.leads), formatCell(r.shadows)]);
-  const all = [[...ROSTER_HEADER], ...rows];
-  const widths = [0, 1, 2].map((i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
-  const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!)).join(' | ')} |`;
-  const sep = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  // release-team.md's delimiter row is all dashes, `|------|`, while markdown-table pads it like the
+  // others (`| ---- |`). So padding is off and each cell carries its own spaces: the dashes then
+  // span the cell and its spaces, and the rows come out as before. Widths count code points.
+  const table = markdownTable(
+    [[...ROSTER_HEADER], ...rows].map((row) => row.map((cell) => ` ${cell} `)),
+    { padding: false, stringLength: (cell) => [...cell].length },
+  );
   const v = roster.version ?? 'X.Y';
   return [
     `# Kubernetes v${v} Release Team`,
     '',
-    line([...ROSTER_HEADER]),
-    sep,
-    ...rows.map(line),
+    table,
     '',
     'Review the [Release Managers page](https://github.com/kubernetes/website/blob/main/content/en/releases/release-managers.md) for up-to-date contact information on Release Engineering personnel.',
     '',
