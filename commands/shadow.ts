@@ -20,12 +20,7 @@ import { exportRoster } from '../src/shadows/roster-export';
 import { FIELD } from '../src/shadows/rules';
 import type { Message } from '../src/slack/blocks';
 import { type CommandSpec, errorReply, type Reply, registerCommand } from '../src/slack/command';
-import {
-  type ActionAnswer,
-  type ActionContext,
-  registerAction,
-  registerView,
-} from '../src/slack/interactions';
+import { registerAction, registerView } from '../src/slack/interactions';
 
 /** An answer only the asker sees. */
 const ephemeral = (m: Message): Reply => ({ response_type: 'ephemeral', ...m });
@@ -120,21 +115,6 @@ export const spec: CommandSpec = {
   ],
 };
 
-/**
- * An unexpected failure behind a shadow button, answered as /shadow always has (the error's first
- * 200 characters) rather than with the kit's generic failure. A UserError goes on to the kit.
- */
-function failed(ctx: ActionContext, err: unknown): ActionAnswer {
-  if (err instanceof UserError) throw err;
-  ctx.log.error({ err, action: ctx.actionId }, 'shadows: interaction failed');
-  return {
-    ...errorReply(
-      `Sorry, that failed: ${String((err as Error).message).slice(0, 200)}. Try again in a minute.`,
-    ),
-    outcome: 'error',
-  };
-}
-
 const DECISIONS = [
   [ACTION.accept, 'accepted'],
   [ACTION.waitlist, 'waitlisted'],
@@ -148,14 +128,10 @@ function registerInteractions(app: App, deps: Deps) {
     feature: 'shadow',
     actionId: ACTION.apply,
     async run(ctx) {
-      try {
-        const check = checkCanApply(ctx.deps, ctx.user);
-        if (!check.ok) throw new UserError(check.message);
-        await openApplicationModal(ctx.deps, ctx.user, ctx.triggerId, check, ctx.channel);
-        return undefined;
-      } catch (err) {
-        return failed(ctx, err);
-      }
+      const check = checkCanApply(ctx.deps, ctx.user);
+      if (!check.ok) throw new UserError(check.message);
+      await openApplicationModal(ctx.deps, ctx.user, ctx.triggerId, check, ctx.channel);
+      return undefined;
     },
   });
 
@@ -165,14 +141,10 @@ function registerInteractions(app: App, deps: Deps) {
       feature: 'shadow',
       actionId,
       async run(ctx) {
-        try {
-          return {
-            ...ephemeral(await decideFromButton(ctx.deps, ctx.user, ctx.value, decision)),
-            replace: true,
-          };
-        } catch (err) {
-          return failed(ctx, err);
-        }
+        return {
+          ...ephemeral(await decideFromButton(ctx.deps, ctx.user, ctx.value, decision)),
+          replace: true,
+        };
       },
     });
 
@@ -182,11 +154,7 @@ function registerInteractions(app: App, deps: Deps) {
     actionId: new RegExp(`^${ACTION.page}_`),
     name: ACTION.page,
     async run(ctx) {
-      try {
-        return { ...ephemeral(await reviewPage(ctx.deps, ctx.user, ctx.value)), replace: true };
-      } catch (err) {
-        return failed(ctx, err);
-      }
+      return { ...ephemeral(await reviewPage(ctx.deps, ctx.user, ctx.value)), replace: true };
     },
   });
 

@@ -9,7 +9,6 @@ import {
   header,
   input,
   type KnownBlock,
-  LIMITS,
   type Message,
   type ModalView,
   message,
@@ -79,15 +78,6 @@ export interface ModalDefaults {
   timeZone?: string;
 }
 
-/**
- * A select option. The kit's `option()` is typed as any `Option` (plain or mrkdwn), but a
- * static_select takes plain-text options only; this is the same object, typed narrower.
- */
-const plainOption = (text: string): PlainTextOption => ({
-  text: plain(text, LIMITS.optionText),
-  value: text,
-});
-
 /** The option among `options` whose value is `value`, as an `initial_option`. */
 const preselect = <O extends Option>(value: string | undefined, options: O[]): { initial_option?: O } => {
   const o = value ? options.find((x) => x.value === value) : undefined;
@@ -111,8 +101,10 @@ export function applicationModal(
   channel: string | undefined,
 ): ModalView {
   const open = roles.filter((r) => r.capacity > 0);
-  const roleOptions = open.map((r) => plainOption(r.name));
-  const servedOptions = [...new Set([...roles.map((r) => r.name), ...HISTORICAL_ROLES])].map(plainOption);
+  const roleOptions = open.map((r) => option(r.name));
+  const servedOptions = [...new Set([...roles.map((r) => r.name), ...HISTORICAL_ROLES])].map((name) =>
+    option(name),
+  );
   const live = existing && !existing.withdrawnAt ? existing : undefined;
   const yesNo = [option('No, this would be my first time', 'no'), option('Yes, I have served before', 'yes')];
   const github = live?.github ?? defaults.github;

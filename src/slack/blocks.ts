@@ -11,8 +11,8 @@ import type {
   KnownBlock,
   ModalView,
   MrkdwnElement,
-  Option,
   PlainTextElement,
+  PlainTextOption,
   SectionBlock,
 } from '@slack/types';
 import type { DateTime } from 'luxon';
@@ -172,7 +172,8 @@ export function button(
   };
 }
 
-export const option = (text: string, value: string = text): Option => ({
+/** A select or radio option (plain text, as static_select requires). */
+export const option = (text: string, value: string = text): PlainTextOption => ({
   text: plain(text, LIMITS.optionText),
   value,
 });

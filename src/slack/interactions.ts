@@ -47,7 +47,7 @@ export interface ActionSpec {
 const FAILURE = ':x: Something went wrong; nothing is reported as done. The error is logged.';
 
 export function registerAction(app: App, deps: Deps, spec: ActionSpec): void {
-  const fixedName = typeof spec.actionId === 'string' ? spec.actionId : spec.name;
+  const fixedName = spec.name ?? (typeof spec.actionId === 'string' ? spec.actionId : undefined);
   const log = deps.log.child({ feature: spec.feature });
   app.action<BlockAction<ButtonAction>>(spec.actionId, async ({ ack, body, action, respond }) => {
     await ack();
