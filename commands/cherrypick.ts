@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import {
   ACTIONS,
   REASON_ACTION,
@@ -31,21 +31,22 @@ import {
 } from '../src/cherrypicks/service';
 import type { Deps } from '../src/deps';
 import { channelFor } from '../src/deps';
+import { UserError } from '../src/errors';
 import type { Feature } from '../src/feature';
 import { defineJob } from '../src/jobs/runner';
-import {
-  type CommandContext,
-  type CommandSpec,
-  type Reply,
-  registerCommand,
-  UserError,
-} from '../src/slack/command';
-import { escapeEntities, truncate } from '../src/slack/escape';
+import { channelRef, cut, cutMrkdwn, LIMITS, type Message, section } from '../src/slack/blocks';
+import { type CommandContext, type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
+import { escapeEntities } from '../src/slack/escape';
+import { type ActionAnswer, registerAction, registerView, type ViewAnswer } from '../src/slack/interactions';
 
 /**
- * `/cherrypick`: look up a cherry-pick PR (and post its card), list pending picks, show a PR's
- * audit trail; plus the card's buttons (Approve, Reject…, Approve all, Retry) and the reject modal.
+ * `/cherrypick`, the whole Slack surface of cherry-picks: look up a PR (and post its card), list
+ * pending picks, show a PR's audit trail; the card's buttons (Approve, Approve all, Retry, and
+ * Reject… which opens the reject modal), the modal's submission, and the discovery job. The
+ * feature (src/cherrypicks/) returns outcomes and typed errors; this file turns them into answers.
  */
+
+const FEATURE = 'cherrypick';
 
 const looksLikeRef = (w: string) => /github\.com|#|\/|^\d+$|^</i.test(w);
 
@@ -92,14 +93,11 @@ export const spec: CommandSpec = {
           timezone: await ctx.deps.directory.timeZone(ctx.user, ctx.deps.config.timezone),
         });
         const channel = row.cardChannel ?? channelFor(ctx.deps.config, 'cherrypicks');
-        const intro = `The card for ${escapeEntities(refKey(ref))} is in <#${channel}>; approve or reject it there.`;
+        const intro = `The card for ${escapeEntities(refKey(ref))} is in ${channelRef(channel)}; approve or reject it there.`;
         return {
           response_type: 'ephemeral',
           text: `${intro}\n${card.text}`,
-          blocks: [
-            { type: 'section', text: { type: 'mrkdwn', text: intro } },
-            ...card.blocks.filter((b) => b.type !== 'actions'),
-          ],
+          blocks: [section(intro), ...card.blocks.filter((b) => b.type !== 'actions')],
         };
       },
     },
@@ -117,7 +115,7 @@ export const spec: CommandSpec = {
         const branch = listBranch(ctx);
         if (branch === null)
           throw new UserError(
-            `\`${escapeEntities(truncate(normalizeBranch(ctx.args[0]!), 60))}\` is not a release branch.`,
+            `\`${escapeEntities(cut(normalizeBranch(ctx.args[0]!), 60))}\` is not a release branch.`,
             'Use a branch such as `release-1.36` (or just `1.36`).',
           );
         // Kept for the rest of the minute while no pick changes, so asking again is answered in the ack.
@@ -160,135 +158,138 @@ function listBranch(ctx: CommandContext): string | undefined | null {
   return new RegExp(cpConfig(ctx.deps).branchPattern).test(branch) ? branch : null;
 }
 
-function outcomeReply(o: Outcome): Reply {
-  const text = truncate(o.text, 3000);
-  return { response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+/** An ephemeral answer: the mrkdwn text, in one section. */
+function say(mrkdwnText: string): Message {
+  const text = cutMrkdwn(mrkdwnText, LIMITS.sectionText);
+  return { text, blocks: [section(text)] };
 }
 
-async function answer(deps: Deps, respond: RespondFn, o: Outcome): Promise<void> {
-  try {
-    await respond({ ...outcomeReply(o), replace_original: false });
-  } catch (err) {
-    deps.log.warn({ err }, 'could not answer a cherry-pick button');
-  }
-}
+/** A decision's outcome as the clicker's answer, counted `ok` or `refused`. */
+const outcomeAnswer = (o: Outcome): ActionAnswer => ({ ...say(o.text), outcome: o.ok ? 'ok' : 'refused' });
 
-/** The PR a button names, if it is one relbot watches. */
+/** The PR a button (or the modal's metadata) names, if it is one relbot watches. */
 function refFromValue(deps: Deps, value: string | undefined): PrRef | undefined {
   const ref = value ? keyToRef(value) : undefined;
   return ref && watchedRepo(deps, ref.owner, ref.repo) ? ref : undefined;
 }
 
-type ButtonHandler = (deps: Deps, ref: PrRef, user: string) => Promise<Outcome>;
+type Decision = (deps: Deps, ref: PrRef, user: string) => Promise<Outcome>;
 
-function registerButton(app: App, deps: Deps, actionId: string, handler: ButtonHandler) {
-  app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
-    await ack();
-    const ref = refFromValue(deps, action.value);
-    if (!ref) {
-      deps.metrics.commands.inc({ command: actionId, outcome: 'bad_input' });
-      return answer(deps, respond, {
-        ok: false,
-        text: 'That button does not name a pull request relbot watches.',
-      });
-    }
-    let outcome: Outcome;
-    try {
-      outcome = await handler(deps, ref, body.user.id);
-    } catch (err) {
-      deps.log.error({ err, action: actionId, pr: refKey(ref) }, 'cherry-pick button failed');
-      outcome = {
-        ok: false,
-        text: `:x: Something went wrong; nothing is reported as done. The error is logged.`,
+/** A card button that decides at once (Approve, Approve all, Retry); the outcome is the answer. */
+function registerDecision(app: App, deps: Deps, actionId: string, decide: Decision): void {
+  registerAction(app, deps, {
+    feature: FEATURE,
+    actionId,
+    async run(ctx) {
+      const ref = refFromValue(ctx.deps, ctx.value);
+      if (!ref)
+        return { ...say('That button does not name a pull request relbot watches.'), outcome: 'bad_input' };
+      try {
+        return outcomeAnswer(await decide(ctx.deps, ref, ctx.user));
+      } catch (err) {
+        ctx.log.error({ err, action: actionId, pr: refKey(ref) }, 'cherry-pick button failed');
+        return outcomeAnswer({
+          ok: false,
+          text: ':x: Something went wrong; nothing is reported as done. The error is logged.',
+        });
+      }
+    },
+  });
+}
+
+/**
+ * Reject…: opens the reject modal for an approver while the pick is pending. Counted as
+ * `cherrypick_reject_open`, apart from the modal's submissions (callback id `cherrypick_reject`).
+ */
+function registerRejectButton(app: App, deps: Deps): void {
+  registerAction(app, deps, {
+    feature: FEATURE,
+    actionId: new RegExp(`^${ACTIONS.reject}$`),
+    name: `${ACTIONS.reject}_open`,
+    async run(ctx) {
+      const ref = refFromValue(ctx.deps, ctx.value);
+      const row = ref ? storeOf(ctx.deps).get(ref) : undefined;
+      if (!ref || !row)
+        return { ...say('That button does not name a pull request relbot tracks.'), outcome: 'bad_input' };
+      if (!(await mayAct(ctx.deps, ctx.user)))
+        return { ...say(`:no_entry: ${whoCanApprove(ctx.deps)}`), outcome: 'refused' };
+      if (row.state !== 'pending' || row.prState !== 'open')
+        return {
+          ...say(
+            `${escapeEntities(refKey(ref))} is ${row.prState !== 'open' ? row.prState : row.state}; it cannot be rejected now.`,
+          ),
+          outcome: 'refused',
+        };
+      try {
+        await ctx.deps.slack.views.open({ trigger_id: ctx.triggerId, view: rejectModal(row) });
+      } catch (err) {
+        ctx.log.error({ err }, 'could not open the reject modal');
+        return { ...say('Slack did not open the form; click *Reject…* again.'), outcome: 'error' };
+      }
+      return undefined;
+    },
+  });
+}
+
+/**
+ * The reject modal: a missing, overlong or unauthorised reason is answered on the field in the
+ * ack; a valid one closes the modal, rejects, and tells the rejecter the outcome ephemerally.
+ */
+function registerRejectModal(app: App, deps: Deps): void {
+  const fieldError = (text: string, outcome: 'bad_input' | 'refused' = 'bad_input'): ViewAnswer => ({
+    errors: { [REASON_BLOCK]: text },
+    outcome,
+  });
+  registerView(app, deps, {
+    feature: FEATURE,
+    callbackId: REJECT_VIEW,
+    errorBlock: REASON_BLOCK,
+    async submit({ view, metadata, user, deps, log }) {
+      const reason = (view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value ?? '').trim();
+      const ref = refFromValue(deps, metadata);
+      if (!reason) return fieldError('Give a reason: it is posted on the pull request.');
+      if (reason.length > REASON_MAX) return fieldError(`Keep it under ${REASON_MAX} characters.`);
+      if (!ref) return fieldError('This form no longer names a pull request.');
+      if (!(await mayAct(deps, user)))
+        return fieldError(cut(whoCanApprove(deps).replace(/<[^>]*>/g, 'a listed user'), 150), 'refused');
+      return {
+        async after() {
+          let outcome: Outcome;
+          try {
+            outcome = await reject(deps, ref, user, reason);
+          } catch (err) {
+            log.error({ err, pr: refKey(ref) }, 'cherry-pick rejection failed');
+            outcome = {
+              ok: false,
+              text: ':x: Something went wrong; the rejection is not recorded. The error is logged.',
+            };
+          }
+          const row = storeOf(deps).get(ref);
+          try {
+            await deps.outbound.send('chat.postEphemeral', {
+              channel: row?.cardChannel ?? channelFor(deps.config, 'cherrypicks'),
+              user,
+              ...say(outcome.text),
+            });
+          } catch (err) {
+            log.warn({ err }, 'could not tell the rejecter the outcome');
+          }
+          return outcome.ok ? 'ok' : 'refused';
+        },
       };
-    }
-    deps.metrics.commands.inc({ command: actionId, outcome: outcome.ok ? 'ok' : 'refused' });
-    await answer(deps, respond, outcome);
+    },
   });
 }
 
 export const feature: Feature = {
-  name: 'cherrypick',
+  name: FEATURE,
   register(app, deps) {
     registerCommand(app, deps, spec);
-    registerButton(app, deps, ACTIONS.approve, approve);
-    registerButton(app, deps, ACTIONS.approveAll, approveAll);
-    registerButton(app, deps, ACTIONS.retry, retry);
-
-    app.action<BlockAction<ButtonAction>>(ACTIONS.reject, async ({ ack, body, action, client, respond }) => {
-      await ack();
-      const ref = refFromValue(deps, action.value);
-      const row = ref ? storeOf(deps).get(ref) : undefined;
-      if (!ref || !row)
-        return answer(deps, respond, {
-          ok: false,
-          text: 'That button does not name a pull request relbot tracks.',
-        });
-      if (!(await mayAct(deps, body.user.id)))
-        return answer(deps, respond, { ok: false, text: `:no_entry: ${whoCanApprove(deps)}` });
-      if (row.state !== 'pending' || row.prState !== 'open')
-        return answer(deps, respond, {
-          ok: false,
-          text: `${escapeEntities(refKey(ref))} is ${row.prState !== 'open' ? row.prState : row.state}; it cannot be rejected now.`,
-        });
-      try {
-        await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(row) as never });
-      } catch (err) {
-        deps.log.error({ err }, 'could not open the reject modal');
-        await answer(deps, respond, {
-          ok: false,
-          text: 'Slack did not open the form; click *Reject…* again.',
-        });
-      }
-    });
-
-    app.view(REJECT_VIEW, async ({ ack, body, view }) => {
-      const reason = (view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value ?? '').trim();
-      const ref = refFromValue(deps, view.private_metadata);
-      const user = body.user.id;
-      if (!reason)
-        return void (await ack({
-          response_action: 'errors',
-          errors: { [REASON_BLOCK]: 'Give a reason: it is posted on the pull request.' },
-        }));
-      if (reason.length > REASON_MAX)
-        return void (await ack({
-          response_action: 'errors',
-          errors: { [REASON_BLOCK]: `Keep it under ${REASON_MAX} characters.` },
-        }));
-      if (!ref)
-        return void (await ack({
-          response_action: 'errors',
-          errors: { [REASON_BLOCK]: 'This form no longer names a pull request.' },
-        }));
-      if (!(await mayAct(deps, user)))
-        return void (await ack({
-          response_action: 'errors',
-          errors: { [REASON_BLOCK]: truncate(whoCanApprove(deps).replace(/<[^>]*>/g, 'a listed user'), 150) },
-        }));
-      await ack();
-      let outcome: Outcome;
-      try {
-        outcome = await reject(deps, ref, user, reason);
-      } catch (err) {
-        deps.log.error({ err, pr: refKey(ref) }, 'cherry-pick rejection failed');
-        outcome = {
-          ok: false,
-          text: ':x: Something went wrong; the rejection is not recorded. The error is logged.',
-        };
-      }
-      deps.metrics.commands.inc({ command: REJECT_VIEW, outcome: outcome.ok ? 'ok' : 'refused' });
-      const row = storeOf(deps).get(ref);
-      try {
-        await deps.outbound.send('chat.postEphemeral', {
-          channel: row?.cardChannel ?? channelFor(deps.config, 'cherrypicks'),
-          user,
-          ...outcomeReply(outcome),
-        });
-      } catch (err) {
-        deps.log.warn({ err }, 'could not tell the rejecter the outcome');
-      }
-    });
+    registerDecision(app, deps, ACTIONS.approve, approve);
+    registerDecision(app, deps, ACTIONS.approveAll, approveAll);
+    registerDecision(app, deps, ACTIONS.retry, retry);
+    registerRejectButton(app, deps);
+    registerRejectModal(app, deps);
   },
   jobs: (deps) => [defineJob(deps, 'cherrypick-discovery', discover)],
 };

@@ -1,12 +1,30 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
-import { escapeEntities, escapeMrkdwn, link, truncate } from '../slack/escape';
+import type { Button } from '@slack/types';
+import { DateTime, Duration } from 'luxon';
+import {
+  actions,
+  button,
+  confirmDialog,
+  context,
+  cut,
+  header,
+  input,
+  type KnownBlock,
+  lineSections,
+  type Message,
+  type ModalView,
+  message,
+  modal,
+  section,
+} from '../slack/blocks';
+import { escapeEntities, escapeMrkdwn, link } from '../slack/escape';
 import type { GateResult, PullSnapshot } from './gates';
 import type { AuditRow, PickRow } from './store';
 
 /**
- * Pure Block Kit renderers: the channel card, the reject modal, `/cherrypick list` and
- * `/cherrypick audit`. Everything that came from GitHub or a person is escaped here.
+ * Pure Block Kit renderers, built with the shared kit (src/slack/blocks.ts): the channel card, the
+ * reject modal, `/cherrypick list` and `/cherrypick audit`. Everything that came from GitHub or a
+ * person is escaped here.
  */
 
 export const ACTIONS = {
@@ -20,7 +38,11 @@ export const REASON_BLOCK = 'reason';
 export const REASON_ACTION = 'reason';
 export const REASON_MAX = 2000;
 
-type Block = Record<string, unknown>;
+/** A card: its notification text and blocks (always well under Slack's 50). */
+export interface Card {
+  text: string;
+  blocks: KnownBlock[];
+}
 
 export interface CardInput {
   row: PickRow;
@@ -39,20 +61,6 @@ export function fmtTime(iso: string | DateTime, zone: string): string {
   const dt = typeof iso === 'string' ? DateTime.fromISO(iso, { zone: 'utc' }) : iso;
   return dt.setZone(zone).toFormat('yyyy-MM-dd HH:mm ZZZZ');
 }
-
-const mrkdwn = (text: string): Block => ({ type: 'mrkdwn', text });
-const section = (text: string): Block => ({ type: 'section', text: mrkdwn(truncate(text, 3000)) });
-const context = (...texts: string[]): Block => ({
-  type: 'context',
-  elements: texts.slice(0, 10).map((t) => mrkdwn(truncate(t, 3000))),
-});
-const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Block => ({
-  type: 'button',
-  text: { type: 'plain_text', text: truncate(text, 75) },
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-});
 
 export const keyOfRow = (r: { repo: string; number: number }) => `${r.repo}#${r.number}`;
 const prLink = (s: PullSnapshot, label?: string) => link(s.htmlUrl, label ?? `#${s.number}`);
@@ -79,7 +87,7 @@ function statusLine(input: CardInput): string {
       return `:white_check_mark: *Approved* by ${who} at ${fmtTime(row.decidedAt!, input.timezone)}${dry}`;
     case 'rejected':
       return `:no_entry: *Rejected* by ${who} at ${fmtTime(row.decidedAt!, input.timezone)}${dry}\n>${escapeMrkdwn(
-        truncate(row.reason ?? '', 1500),
+        cut(row.reason ?? '', 1500),
       ).replace(/\n/g, '\n>')}`;
     case 'approving':
       return `:hourglass_flowing_sand: ${who} is approving this now…`;
@@ -102,21 +110,18 @@ function statusLine(input: CardInput): string {
   }
 }
 
-export function renderCard(input: CardInput): { text: string; blocks: Block[] } {
+export function renderCard(input: CardInput): Card {
   const { row, gates } = input;
   const s = row.snapshot;
   const key = keyOfRow(row);
-  const blocks: Block[] = [];
-  blocks.push({
-    type: 'header',
-    text: { type: 'plain_text', text: truncate(`Cherry-pick ${key} → ${s.base}`, 150) },
-  });
+  const blocks: KnownBlock[] = [];
+  blocks.push(header(`Cherry-pick ${key} → ${s.base}`));
   const originals = s.originals.length
     ? s.originals.map((n) => origLink(s, n)).join(', ')
     : '_not named in the title or body_';
   blocks.push(
     section(
-      `*${prLink(s, truncate(s.title, 250))}*\n` +
+      `*${prLink(s, cut(s.title, 250))}*\n` +
         `*Author:* ${escapeMrkdwn(s.author)}   *Target branch:* \`${escapeEntities(s.base)}\`\n` +
         `*Original PR${s.originals.length > 1 ? 's' : ''}:* ${originals}`,
     ),
@@ -128,7 +133,7 @@ export function renderCard(input: CardInput): { text: string; blocks: Block[] } 
       `:calendar: Next cherry-pick deadline for ${escapeEntities(s.base)}: *${fmtTime(input.deadline.deadline, input.timezone)}* (for ${escapeEntities(input.deadline.release)})`,
     );
   if (gates.pendingStatuses.length)
-    ctx.push(`:hourglass: Still running: ${escapeMrkdwn(truncate(gates.pendingStatuses.join(', '), 500))}`);
+    ctx.push(`:hourglass: Still running: ${escapeMrkdwn(cut(gates.pendingStatuses.join(', '), 500))}`);
   if (ctx.length) blocks.push(context(...ctx));
   if (input.siblings.length) {
     const parts = input.siblings.slice(0, 15).map((sib) => {
@@ -142,30 +147,25 @@ export function renderCard(input: CardInput): { text: string; blocks: Block[] } 
     blocks.push(context(':test_tube: Dry run: relbot logs GitHub writes instead of making them.'));
 
   const open = row.prState === 'open';
-  const buttons: Block[] = [];
+  const buttons: Button[] = [];
   if (open && row.state === 'pending') {
-    const approve = button('Approve', ACTIONS.approve, key, 'primary');
-    approve.confirm = {
-      title: { type: 'plain_text', text: 'Approve this cherry-pick?' },
-      text: mrkdwn(
-        truncate(
-          `relbot will add \`${escapeEntities(input.label)}\` to ${escapeEntities(key)} and comment that you approved it from Slack.`,
-          300,
-        ),
-      ),
-      confirm: { type: 'plain_text', text: 'Approve' },
-      deny: { type: 'plain_text', text: 'Cancel' },
-    };
-    buttons.push(approve, button('Reject…', ACTIONS.reject, key, 'danger'));
+    const confirm = confirmDialog({
+      title: 'Approve this cherry-pick?',
+      text: `relbot will add \`${escapeEntities(input.label)}\` to ${escapeEntities(key)} and comment that you approved it from Slack.`,
+      confirm: 'Approve',
+    });
+    buttons.push(
+      button('Approve', ACTIONS.approve, key, { style: 'primary', confirm }),
+      button('Reject…', ACTIONS.reject, key, { style: 'danger' }),
+    );
     const pendingSiblings = input.siblings.filter((x) => x.prState === 'open' && x.state === 'pending');
     if (pendingSiblings.length)
       buttons.push(button(`Approve all ${pendingSiblings.length + 1} branches`, ACTIONS.approveAll, key));
   } else if (open && row.state === 'failed') {
-    buttons.push(button('Retry', ACTIONS.retry, key, 'primary'));
+    buttons.push(button('Retry', ACTIONS.retry, key, { style: 'primary' }));
   }
-  if (buttons.length)
-    blocks.push({ type: 'actions', block_id: `cherrypick:${key}`.slice(0, 255), elements: buttons });
-  const text = `Cherry-pick ${key} into ${s.base}: ${escapeMrkdwn(truncate(s.title, 200))}`;
+  if (buttons.length) blocks.push(actions(`cherrypick:${key}`, buttons));
+  const text = `Cherry-pick ${key} into ${s.base}: ${escapeMrkdwn(cut(s.title, 200))}`;
   return { text, blocks };
 }
 
@@ -174,57 +174,50 @@ export function cardHash(card: { text: string; blocks: unknown[] }): string {
   return createHash('sha256').update(JSON.stringify(card)).digest('hex').slice(0, 32);
 }
 
-export function rejectModal(row: PickRow): Block {
+export function rejectModal(row: PickRow): ModalView {
   const s = row.snapshot;
-  return {
-    type: 'modal',
-    callback_id: REJECT_VIEW,
-    private_metadata: keyOfRow(row),
-    title: { type: 'plain_text', text: 'Reject cherry-pick' },
-    submit: { type: 'plain_text', text: 'Reject' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modal({
+    callbackId: REJECT_VIEW,
+    privateMetadata: keyOfRow(row),
+    title: 'Reject cherry-pick',
+    submit: 'Reject',
+    close: 'Cancel',
     blocks: [
       section(
-        `${prLink(s, `${keyOfRow(row)}`)} → \`${escapeEntities(s.base)}\`\n${escapeMrkdwn(truncate(s.title, 500))}`,
+        `${prLink(s, `${keyOfRow(row)}`)} → \`${escapeEntities(s.base)}\`\n${escapeMrkdwn(cut(s.title, 500))}`,
       ),
-      {
-        type: 'input',
-        block_id: REASON_BLOCK,
-        label: { type: 'plain_text', text: 'Why is it rejected?' },
-        hint: {
-          type: 'plain_text',
-          text: 'Posted as a comment on the pull request, shown on the card and kept in the audit log.',
-        },
-        element: {
-          type: 'plain_text_input',
-          action_id: REASON_ACTION,
-          multiline: true,
-          max_length: REASON_MAX,
-        },
-      },
+      input(
+        REASON_BLOCK,
+        'Why is it rejected?',
+        { type: 'plain_text_input', action_id: REASON_ACTION, multiline: true, max_length: REASON_MAX },
+        { hint: 'Posted as a comment on the pull request, shown on the card and kept in the audit log.' },
+      ),
     ],
-  };
+  });
 }
 
+/**
+ * How long ago `fromIso` was, in one unit: minutes below an hour, hours below two days, then days
+ * ('45m', '24h', '3d'). Luxon's narrow English unit format writes it; the thresholds are ours.
+ */
 export function humanAge(fromIso: string, now: DateTime): string {
   const mins = Math.max(
     0,
     Math.floor(now.diff(DateTime.fromISO(fromIso, { zone: 'utc' }), 'minutes').minutes),
   );
-  if (mins < 60) return `${mins}m`;
   const hours = Math.floor(mins / 60);
-  if (hours < 48) return `${hours}h`;
-  return `${Math.floor(hours / 24)}d`;
+  const age = mins < 60 ? { minutes: mins } : hours < 48 ? { hours } : { days: Math.floor(hours / 24) };
+  return Duration.fromObject(age, { locale: 'en-US' }).toHuman({ unitDisplay: 'narrow', useGrouping: false });
 }
 
 export function renderList(
   rows: Array<{ row: PickRow; gates: GateResult }>,
   opts: { now: DateTime; branch?: string },
-): { text: string; blocks: Block[] } {
+): Message {
   const where = opts.branch ? ` on \`${escapeEntities(opts.branch)}\`` : '';
   if (rows.length === 0) {
     const text = `No cherry-picks are waiting for approval${where}.`;
-    return { text, blocks: [section(text)] };
+    return message(text, [section(text)]);
   }
   const shown = rows.slice(0, 40);
   const lines = shown.map(({ row, gates }) => {
@@ -239,31 +232,13 @@ export function renderList(
           ? ''
           : ` (${row.state})`;
     return `• ${link(s.htmlUrl, keyOfRow(row))} \`${escapeEntities(s.base)}\` · ${humanAge(s.createdAt, opts.now)} old · ${escapeMrkdwn(
-      truncate(s.title, 90),
+      cut(s.title, 90),
     )}\n    ${gate}${state}`;
   });
-  const header = `*${rows.length} cherry-pick${rows.length === 1 ? '' : 's'} waiting for approval${where}* (oldest first)`;
-  const blocks: Block[] = [section(header), ...lineSections(lines)];
+  const title = `*${rows.length} cherry-pick${rows.length === 1 ? '' : 's'} waiting for approval${where}* (oldest first)`;
+  const blocks: KnownBlock[] = [section(title), ...lineSections(lines)];
   if (rows.length > shown.length) blocks.push(context(`…and ${rows.length - shown.length} more.`));
-  return { text: header.replace(/\*/g, ''), blocks };
-}
-
-/** Lines packed into as few sections as fit Slack's 3,000 characters per section. */
-function lineSections(lines: string[]): Block[] {
-  const out: Block[] = [];
-  let chunk: string[] = [];
-  let size = 0;
-  for (const l of lines) {
-    if (size + l.length > 2800 && chunk.length) {
-      out.push(section(chunk.join('\n')));
-      chunk = [];
-      size = 0;
-    }
-    chunk.push(l);
-    size += l.length + 1;
-  }
-  if (chunk.length) out.push(section(chunk.join('\n')));
-  return out;
+  return message(title.replace(/\*/g, ''), blocks);
 }
 
 const AUDIT_WORDS: Record<string, string> = {
@@ -274,22 +249,17 @@ const AUDIT_WORDS: Record<string, string> = {
   approved_on_github: 'approved on GitHub',
 };
 
-export function renderAudit(
-  key: string,
-  rows: AuditRow[],
-  opts: { timezone: string; url: string },
-): { text: string; blocks: Block[] } {
+export function renderAudit(key: string, rows: AuditRow[], opts: { timezone: string; url: string }): Message {
   if (rows.length === 0) {
     const text = `relbot has no record of actions on ${escapeEntities(key)}.`;
-    return { text, blocks: [section(text)] };
+    return message(text, [section(text)]);
   }
   const lines = rows.slice(-40).map((r) => {
     const who = r.actor ? `<@${r.actor}>` : 'GitHub';
     const what = AUDIT_WORDS[r.action] ?? escapeEntities(r.action);
-    const detail = r.detail ? ` — ${escapeMrkdwn(truncate(r.detail, 300))}` : '';
+    const detail = r.detail ? ` — ${escapeMrkdwn(cut(r.detail, 300))}` : '';
     return `• ${fmtTime(r.at, opts.timezone)} — ${who} ${what}${detail}${r.dryRun ? ' _(dry run)_' : ''}`;
   });
-  const header = `*Audit of ${link(opts.url, key)}*`;
-  const blocks: Block[] = [section(header), ...lineSections(lines)];
-  return { text: `Audit of ${key}`, blocks };
+  const title = `*Audit of ${link(opts.url, key)}*`;
+  return message(`Audit of ${key}`, [section(title), ...lineSections(lines)]);
 }

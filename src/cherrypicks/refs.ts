@@ -14,6 +14,12 @@ export const repoOf = (r: { owner: string; repo: string }) => `${r.owner}/${r.re
 export const refKey = (r: PrRef) => `${r.owner}/${r.repo}#${r.number}`;
 export const prUrl = (r: PrRef) => `https://github.com/${r.owner}/${r.repo}/pull/${r.number}`;
 
+/** The PR a stored row names (`repo` is `owner/name`). */
+export function rowRef(r: { repo: string; number: number }): PrRef {
+  const [owner, repo] = r.repo.split('/');
+  return { owner: owner!, repo: repo!, number: r.number };
+}
+
 export function keyToRef(key: string): PrRef | undefined {
   const m = /^([\w.-]+)\/([\w.-]+)#(\d{1,9})$/.exec(key);
   if (!m) return undefined;

@@ -99,6 +99,65 @@ describe('rejecting a cherry-pick through the modal', () => {
   });
 });
 
+describe('cherry-pick buttons and the reject modal in relbot_commands_total', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startCherrypickHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  const count = async (command: string, outcome: string): Promise<number> => {
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    const m = new RegExp(`relbot_commands_total\\{command="${command}",outcome="${outcome}"\\} (\\d+)`).exec(
+      text,
+    );
+    return m ? Number(m[1]) : 0;
+  };
+  const eventually = async (command: string, outcome: string, n: number) => {
+    for (let i = 0; i < 100 && (await count(command, outcome)) < n; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    return count(command, outcome);
+  };
+
+  it('counts a click by what it did, and the form apart from its submissions', async () => {
+    const member = people.member.id;
+    const c = await trackByCommand(h, member, CP.green136);
+    let seen = h.slack.ephemeralsFor(member).length;
+    await h.driver.click(member, c, 'cherrypick_approve');
+    expect((await waitAnswers(h, member, seen))[0]).toContain(':no_entry: Only');
+    expect(await eventually('cherrypick_approve', 'refused', 1)).toBe(1);
+
+    seen = h.slack.ephemeralsFor(APPROVER).length;
+    await h.driver.click(APPROVER, c, 'cherrypick_approve', 'not a pull request');
+    expect((await waitAnswers(h, APPROVER, seen))[0]).toContain(
+      'That button does not name a pull request relbot watches.',
+    );
+    expect(await eventually('cherrypick_approve', 'bad_input', 1)).toBe(1);
+    await h.driver.click(APPROVER, c, 'cherrypick_approve');
+    expect((await waitAnswers(h, APPROVER, seen + 1))[0]).toContain(`Approved ${REPO}#${CP.green136}`);
+    expect(await eventually('cherrypick_approve', 'ok', 1)).toBe(1);
+
+    const hold = await trackByCommand(h, member, CP.hold);
+    await h.driver.click(APPROVER, hold, 'cherrypick_reject');
+    await h.slack.waitFor(
+      () => h.driver.latestView(APPROVER)?.view.private_metadata === `${REPO}#${CP.hold}`,
+    );
+    expect(await eventually('cherrypick_reject_open', 'ok', 1)).toBe(1);
+    const view = h.driver.latestView(APPROVER)!;
+    await h.driver.submitView(APPROVER, view, { reason: '' });
+    expect(await count('cherrypick_reject', 'bad_input')).toBe(1);
+    seen = h.slack.ephemeralsFor(APPROVER).length;
+    await h.driver.submitView(APPROVER, view, { reason: 'Not a fix for a regression.' });
+    expect((await waitAnswers(h, APPROVER, seen))[0]).toContain(`Rejected ${REPO}#${CP.hold}`);
+    expect(await eventually('cherrypick_reject', 'ok', 1)).toBe(1);
+    // The click that opened the form is not counted as a submission.
+    expect(await count('cherrypick_reject', 'refused')).toBe(0);
+    expect(await count('cherrypick_reject_open', 'refused')).toBe(0);
+  });
+});
+
 describe('discovery job', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -1,0 +1,97 @@
+import type { Deps } from '../deps';
+import { channelFor } from '../deps';
+import { nextCherryPickDeadline } from '../schedule/api';
+import { cardHash, renderCard } from './blocks';
+import { hasLabel, type PullSnapshot } from './gates';
+import { type PrRef, refKey, rowRef } from './refs';
+import { cpConfig, gatesOf, isDryRun, nowIso, storeOf } from './shared';
+import type { PickRow } from './store';
+
+/** Each tracked pick's one channel card: stored snapshots in, the card posted once and kept current. */
+
+/** Per-PR serialisation of card posts/updates within this process (one relbot replica). */
+const locks = new WeakMap<Deps, Map<string, Promise<unknown>>>();
+async function withLock<T>(deps: Deps, key: string, fn: () => Promise<T>): Promise<T> {
+  let map = locks.get(deps);
+  if (!map) {
+    map = new Map();
+    locks.set(deps, map);
+  }
+  const prev = map.get(key) ?? Promise.resolve();
+  const next = prev.catch(() => {}).then(fn);
+  map.set(key, next);
+  try {
+    return await next;
+  } finally {
+    if (map.get(key) === next) map.delete(key);
+  }
+}
+
+/** Posts the PR's card once, or updates it in place when what it shows changed. */
+export async function refreshCard(deps: Deps, ref: PrRef): Promise<void> {
+  const key = refKey(ref);
+  await withLock(deps, key, async () => {
+    const store = storeOf(deps);
+    const row = store.get(ref);
+    if (!row) return;
+    const card = renderCard({
+      row,
+      gates: gatesOf(deps, row.snapshot),
+      siblings: store.siblings(row),
+      label: cpConfig(deps).label,
+      dryRun: isDryRun(deps),
+      deadline: safeDeadline(deps, row.base),
+      timezone: deps.config.timezone,
+    });
+    const hash = cardHash(card);
+    try {
+      if (!row.cardTs) {
+        const posted = await deps.outbox.postOnce(
+          `cherrypick-card:${key}`,
+          channelFor(deps.config, 'cherrypicks'),
+          {
+            ...card,
+            unfurl_links: false,
+          },
+        );
+        // Adopted (posted earlier, maybe before a crash): bring it up to date as well.
+        if (!posted.posted)
+          await deps.outbound.send('chat.update', { channel: posted.channel, ts: posted.ts, ...card });
+        store.setCard(ref, posted.channel, posted.ts, hash);
+      } else if (row.cardHash !== hash) {
+        await deps.outbound.send('chat.update', { channel: row.cardChannel, ts: row.cardTs, ...card });
+        store.setCard(ref, row.cardChannel!, row.cardTs, hash);
+      }
+    } catch (err) {
+      deps.log.error({ err, pr: key }, 'cherry-pick card could not be posted or updated');
+    }
+  });
+}
+
+/** Refreshes the card of each of `row`'s siblings (picks of the same original on other branches). */
+export async function refreshSiblingCards(deps: Deps, row: PickRow): Promise<void> {
+  for (const sib of storeOf(deps).siblings(row)) await refreshCard(deps, rowRef(sib));
+}
+
+function safeDeadline(deps: Deps, branch: string) {
+  try {
+    const d = nextCherryPickDeadline(deps, branch);
+    return d ? { release: d.release, deadline: d.deadline } : undefined;
+  } catch (err) {
+    deps.log.warn({ err, branch }, 'no cherry-pick deadline from the schedule feature');
+    return undefined;
+  }
+}
+
+/** Stores a fresh snapshot and refreshes its card and the cards of its siblings. */
+export async function track(deps: Deps, s: PullSnapshot): Promise<PickRow> {
+  const store = storeOf(deps);
+  const ref: PrRef = { owner: s.owner, repo: s.repo, number: s.number };
+  store.upsertSnapshot(s, nowIso(deps));
+  if (s.state === 'open' && hasLabel(s.labels, cpConfig(deps).label))
+    store.markApprovedOnGitHub(ref, nowIso(deps), cpConfig(deps).label);
+  const row = store.get(ref)!;
+  await refreshCard(deps, ref);
+  await refreshSiblingCards(deps, row);
+  return store.get(ref)!;
+}
