@@ -204,7 +204,7 @@ function registerDecision(app: App, deps: Deps, actionId: string, decide: Decisi
 function registerRejectButton(app: App, deps: Deps): void {
   registerAction(app, deps, {
     feature: FEATURE,
-    actionId: new RegExp(`^${ACTIONS.reject}$`),
+    actionId: ACTIONS.reject,
     name: `${ACTIONS.reject}_open`,
     async run(ctx) {
       const ref = refFromValue(ctx.deps, ctx.value);
