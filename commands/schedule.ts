@@ -6,6 +6,7 @@ import { sendText } from '../src/http';
 import { buildCalendar } from '../src/schedule/ics';
 import { scheduleJobs } from '../src/schedule/jobs';
 import type { Milestone, StoredSchedule } from '../src/schedule/model';
+import { compareVersions } from '../src/schedule/patches';
 import { allMilestones, loadSchedule } from '../src/schedule/store';
 import { syncSchedule } from '../src/schedule/sync';
 import {
@@ -18,7 +19,7 @@ import {
 } from '../src/schedule/views';
 import type { Message } from '../src/slack/blocks';
 import { type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
-import { escapeMrkdwn } from '../src/slack/escape';
+import { escapeEntities, escapeMrkdwn } from '../src/slack/escape';
 
 /** /schedule: what is next, a cycle's whole timeline, patch releases, and an admin-only sync. */
 
@@ -84,6 +85,57 @@ function cachedView(deps: Deps, user: string, view: string): Reply | undefined {
   return deps.answers.get(`/schedule|${view}|${tz}`, 'schedule');
 }
 
+/**
+ * Optimal string alignment distance (Levenshtein plus swapping two neighbours): how far a typed
+ * version is from a known one, so "1.73" is closest to "1.37".
+ */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  return d[a.length]![b.length]!;
+}
+
+/** Known versions, closest to `asked` first: fewest edits, then the nearest minor, then the newest. */
+export function closestVersions(asked: string, known: string[]): string[] {
+  const typed = asked.replace(/^v/i, '');
+  const minor = (v: string) => Number(v.split('.')[1] ?? Number.NaN);
+  const away = (v: string) => {
+    const n = Math.abs(minor(v) - minor(typed));
+    return Number.isFinite(n) ? n : Number.POSITIVE_INFINITY;
+  };
+  return [...new Set(known)].sort(
+    (a, b) => editDistance(typed, a) - editDistance(typed, b) || away(a) - away(b) || compareVersions(b, a),
+  );
+}
+
+/** The error for a cycle relbot does not have: says so and names what it knows, closest first. */
+function unknownCycle(word: string, known: string[], stored: StoredSchedule): UserError {
+  const shown = escapeMrkdwn([...word].slice(0, 20).join(''));
+  const closest = closestVersions(word, known);
+  const message = VERSION.test(word)
+    ? `relbot has no release cycle ${shown}.`
+    : `${shown} is not a release cycle version. A cycle version looks like 1.37.`;
+  const minor = /^v?(\d{1,2}\.\d{1,3})(?:\.\d+)?$/i.exec(word)?.[1];
+  const patch = minor && stored.patches?.schedules.some((s) => s.release === minor);
+  const hints: string[] = [];
+  if (closest.length)
+    hints.push(
+      `relbot knows ${closest.length === 1 ? 'this cycle' : 'these cycles'}, closest first: ${closest.map((v) => `\`/schedule ${v}\``).join(', ')}.`,
+    );
+  else hints.push('No cycle page is configured under `schedule.sources.cycles` in relbot.yaml.');
+  if (patch) hints.push(`${minor} is in the patch schedule: \`/schedule patches\` shows its patch releases.`);
+  if (closest.length) hints.push('Cycle pages are listed under `schedule.sources.cycles` in relbot.yaml.');
+  return new UserError(message, hints.join('\n'));
+}
+
 export const spec: CommandSpec = {
   command: '/schedule',
   summary: 'Release cycle milestones and patch-release cherry-pick deadlines',
@@ -100,31 +152,38 @@ export const spec: CommandSpec = {
     },
     {
       name: 'version',
-      usage: '<1.XX>',
-      summary: 'the whole timeline of a release cycle, e.g. `/schedule 1.37` (past rows marked)',
-      matches: (word) => VERSION.test(word),
+      usage: '<1.XX> [all]',
+      summary:
+        'a release cycle: the current week and what is ahead, e.g. `/schedule 1.37`; `all` shows every row, past ones marked',
+      // Anything that starts like a version (`1.37`, `v1.37`, `1.3x`, `1.37.2`), so a typo is
+      // answered as a version that relbot does not know, never as an unknown subcommand.
+      matches: (word) => /^v?\d/i.test(word),
       ready({ deps, user, args }) {
         const version = VERSION.exec(args[0] ?? '')?.[1];
-        return version && args.length === 1 ? cachedView(deps, user, `cycle ${version}`) : undefined;
+        const all = args.length === 2 && args[1]!.toLowerCase() === 'all';
+        return version && (args.length === 1 || all)
+          ? cachedView(deps, user, `cycle ${version}${all ? ' all' : ''}`)
+          : undefined;
       },
       async run({ deps, user, args }) {
         // `/schedule 1.37` (matched) and `/schedule version 1.37` both arrive with args = ['1.37'].
-        const version = VERSION.exec(args[0] ?? '')?.[1];
-        if (!version || args.length !== 1)
-          throw new UserError('Give one release cycle version, like `/schedule 1.37`.');
+        const word = args[0] ?? '';
+        const version = VERSION.exec(word)?.[1];
+        const all = args[1]?.toLowerCase() === 'all';
         const { stored } = storedSchedule(deps);
         if (!stored.cycles.length && !stored.patches) return answer(emptyView());
-        const cycle = stored.cycles.find((c) => c.version === version);
-        if (!cycle) {
-          const known = stored.cycles.map((c) => c.version).sort();
+        const known = stored.cycles.map((c) => c.version);
+        if (!word) throw new UserError('Give one release cycle version, like `/schedule 1.37`.');
+        if (!version) throw unknownCycle(word, known, stored);
+        if (args.length > 2 || (args.length === 2 && !all))
           throw new UserError(
-            `relbot has no release cycle ${escapeMrkdwn(version)}.`,
-            known.length
-              ? `Known cycles: ${known.map((v) => `\`/schedule ${v}\``).join(', ')}. Cycle pages are listed under \`schedule.sources.cycles\` in relbot.yaml.`
-              : 'No cycle page is configured under `schedule.sources.cycles` in relbot.yaml.',
+            `\`/schedule ${escapeEntities(version)}\` takes one more word at most: \`all\`.`,
+            `\`/schedule ${escapeEntities(version)}\` shows the current week and what is ahead. \`/schedule ${escapeEntities(version)} all\` shows every row.`,
           );
-        }
-        return renderedView(deps, user, `cycle ${version}`, (ctx) => cycleView(ctx, cycle));
+        const cycle = stored.cycles.find((c) => c.version === version);
+        if (!cycle) throw unknownCycle(version, known, stored);
+        const key = `cycle ${version}${all ? ' all' : ''}`;
+        return renderedView(deps, user, key, (ctx) => cycleView(ctx, cycle, all));
       },
     },
     {

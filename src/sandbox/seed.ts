@@ -56,6 +56,11 @@ export function seedConfig(): Record<string, unknown> {
       approvers: { usergroups: [RELEASE_MANAGERS_GROUP], github: ['justaugustus'] },
       label: 'cherry-pick-approved',
     },
+    // Reminders mention the seeded SIG Release user groups: the patch deadlines' Who is Release
+    // Managers; "ALL" rows are the whole release team.
+    schedule: {
+      reminders: { mentions: { 'Release Managers': RELEASE_MANAGERS_GROUP, ALL: RELEASE_TEAM_GROUP } },
+    },
     shadows: {
       roles: [
         { name: 'Release Team Lead', leads: [people.lead.id], capacity: 4 },

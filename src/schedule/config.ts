@@ -103,6 +103,15 @@ export const scheduleConfig = z
           .min(0)
           .max(24 * 60)
           .default(30),
+        /**
+         * A milestone that began while relbot was down (a freeze in effect, a deadline passed) still
+         * gets its "now" post, labelled late, if it began less than this many hours ago. 0: never.
+         */
+        lateNowInEffectHours: z
+          .number()
+          .min(0)
+          .max(7 * 24)
+          .default(12),
         rules: z.array(reminderRule).default(DEFAULT_RULES),
         /** "Who" value of a Timeline row (e.g. "Docs Lead") -> Slack user group to mention. */
         mentions: z.record(z.string().min(1), slackUsergroupId).default({}),

@@ -1,8 +1,9 @@
+import { DateTime } from 'luxon';
 import type { Deps } from '../deps';
 import { defineJob, type Job } from '../jobs/runner';
 import type { Timing } from './model';
 import { decideReminders, type PlannedReminder, planReminders } from './reminders';
-import { channelPost, mentionsFor, reminderText } from './render';
+import { channelPost, reminderText } from './render';
 import { allMilestones, insertLedger, latestMoves, ledger, loadSchedule, markPosted } from './store';
 import { postAnnouncements, reminderChannel, syncDue, syncSchedule } from './sync';
 
@@ -41,13 +42,16 @@ export async function runReminders(deps: Deps): Promise<string> {
     }
   }
 
-  // 2. Decide what became due.
+  // 2. Decide what became due (the undecided ones not due yet only tell what comes next).
   const milestones = allMilestones(loadSchedule(db, config), config);
-  const due = planReminders(milestones, rc.rules, config.schedule.allDayZone).filter(
-    (r) => r.dueAt <= now && !known.has(r.key),
+  const undecided = planReminders(milestones, rc.rules, config.schedule.allDayZone).filter(
+    (r) => !known.has(r.key),
   );
   const moves = latestMoves(db);
-  const decisions = decideReminders(due, now, rc.graceMinutes);
+  const decisions = decideReminders(undecided, now, rc.graceMinutes, {
+    lateNowInEffectHours: rc.lateNowInEffectHours,
+  });
+  const offline = { from: lastFinishedRun(deps, 'schedule-reminders'), to: now };
   const record = (
     r: PlannedReminder,
     state: 'posting' | 'skipped',
@@ -94,9 +98,11 @@ export async function runReminders(deps: Deps): Promise<string> {
     const text = reminderText(r, {
       now,
       late: d.late,
-      mentions: mentionsFor(r.milestone.who, rc.mentions),
+      mentions: rc.mentions,
       ...(moved ? { moved } : {}),
       zone: config.timezone,
+      allDayZone: config.schedule.allDayZone,
+      offline,
     });
     record(r, 'posting', d.late, d.late ? 'posted late' : null, text);
     try {
@@ -110,6 +116,19 @@ export async function runReminders(deps: Deps): Promise<string> {
     }
   }
   return `posted ${posted}, skipped ${skipped}, failed ${failed}`;
+}
+
+/**
+ * When a job last finished (the run ledger, `job_runs`), before the run in progress: the start of
+ * a gap when relbot was down. Undefined when it never ran.
+ */
+function lastFinishedRun(deps: Deps, job: string): DateTime | undefined {
+  const row = deps.db
+    .prepare(
+      'SELECT finished_at FROM job_runs WHERE job = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1',
+    )
+    .get(job) as { finished_at: string } | undefined;
+  return row ? DateTime.fromISO(row.finished_at, { zone: 'utc' }) : undefined;
 }
 
 export async function runSync(deps: Deps): Promise<string> {

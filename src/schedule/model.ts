@@ -40,6 +40,11 @@ export interface Milestone {
   releases?: string[];
   /** The original "When" text (cycle rows) for display, e.g. 'Tuesday 16th June 2026 (AoE) / ...'. */
   when?: string;
+  /**
+   * A deadline published as a day (a cherry-pick deadline of schedule.yaml): that day and the cut-off
+   * policy that made `timing` of it, so it can be said as published ("end of Fri 10 Jul 2026 AoE").
+   */
+  dueDay?: { date: string; zone: string; time: string };
 }
 
 /** A row of a cycle README that could not be imported (or imported with a caveat). */
@@ -108,4 +113,11 @@ export interface SourceState {
   syncedAt?: string;
   checkedAt?: string;
   error?: string;
+}
+
+/** A milestone a sync added, moved (from its old timing) or removed. */
+export interface Change {
+  type: 'added' | 'moved' | 'removed';
+  milestone: Milestone;
+  from?: Timing;
 }

@@ -218,6 +218,7 @@ export function patchMilestones(doc: PatchDoc, policy: CutoffPolicy): Milestone[
       kinds: ['cherryPickDeadline'],
       releases,
       when: g.date,
+      dueDay: { date: g.date, zone: policy.zone, time: policy.time },
     });
   }
   const tg = ids(targets, 'patches/release', (d) => d);

@@ -85,37 +85,63 @@ export type ReminderDecision =
   | { action: 'post'; reminder: PlannedReminder; late: true }
   | { action: 'skip'; reminder: PlannedReminder; reason: string };
 
+export interface DecideOptions {
+  /** A "now" reminder missed by less than this is still posted, late (default 12). */
+  lateNowInEffectHours?: number;
+}
+
+/** A late post is held back when the milestone's next reminder is due sooner than this. */
+const NEXT_WITHIN_MS = 60 * 60_000;
+
 /**
- * What to do with reminders that are due (dueAt <= now) and not yet decided:
+ * What to do with the undecided reminders (those not due yet are only looked at, never decided):
  * - due within the grace period: post;
- * - missed (relbot was down, or the milestone was added or moved late): post late only while the
- *   milestone is still ahead, and only the latest missed lead of that milestone (no burst of
- *   "7 days", "1 day", "1 hour" at once); the others are skipped as superseded;
- * - missed and the milestone has begun: skipped.
+ * - missed (relbot was down, or the milestone was added or moved late): at most one post per
+ *   milestone, the latest missed lead, labelled late, while the milestone is still ahead. The older
+ *   ones are skipped as superseded. When the milestone's next reminder is due within the hour, that
+ *   one is the post and the missed one is skipped too, so no older lead is followed by a newer one
+ *   within the hour;
+ * - a missed "now" (a freeze in effect, a deadline passed) is posted late if it happened less than
+ *   `lateNowInEffectHours` ago;
+ * - anything else missed once the milestone has begun: skipped.
  */
 export function decideReminders(
-  due: PlannedReminder[],
+  undecided: PlannedReminder[],
   now: DateTime,
   graceMinutes: number,
+  opts: DecideOptions = {},
 ): ReminderDecision[] {
   const graceMs = graceMinutes * 60_000;
+  const lateNowMs = (opts.lateNowInEffectHours ?? 12) * 3_600_000;
   const decisions: ReminderDecision[] = [];
-  const byInstance = new Map<string, PlannedReminder[]>();
-  for (const r of due) {
-    if (r.dueAt > now) continue;
+  const byInstance = new Map<string, { due: PlannedReminder[]; next?: PlannedReminder }>();
+  for (const r of undecided) {
     const k = `${r.milestone.id}@${r.milestoneAt.toMillis()}`;
-    byInstance.set(k, [...(byInstance.get(k) ?? []), r]);
+    const group = byInstance.get(k) ?? { due: [] };
+    byInstance.set(k, group);
+    if (r.dueAt <= now) group.due.push(r);
+    else if (!group.next || r.dueAt < group.next.dueAt) group.next = r;
   }
-  for (const group of byInstance.values()) {
+  for (const { due, next } of byInstance.values()) {
     // latest due first: the one that says the most about "now"
-    group.sort((a, b) => b.dueAt.toMillis() - a.dueAt.toMillis());
+    due.sort((a, b) => b.dueAt.toMillis() - a.dueAt.toMillis());
     let chosen = false;
-    for (const r of group) {
+    for (const r of due) {
       const overdue = now.toMillis() - r.dueAt.toMillis();
       if (chosen) {
         decisions.push({ action: 'skip', reminder: r, reason: 'superseded by a later reminder' });
       } else if (overdue <= graceMs) {
         decisions.push({ action: 'post', reminder: r, late: false });
+        chosen = true;
+      } else if (r.lead === 'now' && overdue < lateNowMs) {
+        decisions.push({ action: 'post', reminder: r, late: true });
+        chosen = true;
+      } else if (r.milestoneAt > now && next && next.dueAt.toMillis() - now.toMillis() < NEXT_WITHIN_MS) {
+        decisions.push({
+          action: 'skip',
+          reminder: r,
+          reason: `superseded by the ${next.lead} reminder, due within the hour`,
+        });
         chosen = true;
       } else if (r.milestoneAt > now) {
         decisions.push({ action: 'post', reminder: r, late: true });

@@ -3,9 +3,8 @@ import { DateTime } from 'luxon';
 import { groupRef, lineSections, type Message, message, slackDate } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
 import { timingBounds } from './dates';
-import type { Milestone, StoredSchedule, Timing } from './model';
+import type { Change, Milestone, StoredSchedule, Timing } from './model';
 import { leadDuration, type PlannedReminder } from './reminders';
-import type { Change } from './sync';
 
 /**
  * Pure renderers: text for answers (in the viewer's time zone, in UTC and relative to `now`) and
@@ -82,33 +81,100 @@ export function describeTiming(t: Timing, now: DateTime, tz: string): string {
       : `${local} · ${utc} · _${relative(at, now)}_`;
   }
   if (t.type === 'day') return `${formatDate(t.date)} (all day) · _${relativeDays(t.date, now, tz)}_`;
-  const started = relativeDays(t.start, now, tz);
-  return `${formatSpan(t.start, t.end)} · _${started}_`;
+  // A span is ahead (counted to its first day), under way (until its last day) or over.
+  const today = now.setZone(tz).toISODate()!;
+  const phase =
+    today < t.start
+      ? relativeDays(t.start, now, tz)
+      : today <= t.end
+        ? `under way, until ${DateTime.fromISO(t.end, { zone: 'utc' }).toFormat('ccc d LLL')}`
+        : `ended ${relativeDays(t.end, now, tz)}`;
+  return `${formatSpan(t.start, t.end)} · _${phase}_`;
 }
 
-/** Plain description for channel posts and changes (no relative part). */
-export function timingText(t: Timing): string {
-  if (t.type === 'instant') return formatUtc(DateTime.fromISO(t.at, { zone: 'utc' }));
+/** A deadline published as a day, with its cut-off policy: "end of Fri 10 Jul 2026 AoE". */
+export interface DueDay {
+  date: string;
+  zone: string;
+  time: string;
+}
+
+/**
+ * The day a deadline was published as: a schedule.yaml cherry-pick deadline (its cut-off policy),
+ * or a Timeline row written "Wednesday 22nd July 2026 (AoE) / Thursday 23rd July 2026, 12:00 UTC".
+ */
+export function dueDayOf(m: Milestone): DueDay | undefined {
+  if (m.dueDay) return m.dueDay;
+  if (m.timing.type !== 'instant' || !m.when || !/\(aoe\)/i.test(m.when)) return undefined;
+  const at = DateTime.fromISO(m.timing.at, { zone: 'utc' });
+  // Only when the UTC time is the end of an AoE day (12:00 UTC); otherwise the page disagrees with itself.
+  if (at.hour !== 12 || at.minute !== 0) return undefined;
+  return { date: at.minus({ days: 1 }).toISODate()!, zone: 'AoE', time: '24:00' };
+}
+
+/** "end of Fri 10 Jul 2026 AoE", or "Fri 10 Jul 2026, 18:00 Europe/Berlin" for another policy. */
+export function dueDayText(d: DueDay): string {
+  return d.time === '24:00'
+    ? `end of ${formatDate(d.date)} ${d.zone}`
+    : `${formatDate(d.date)}, ${d.time} ${d.zone}`;
+}
+
+/**
+ * When a milestone is, for a viewer. A deadline published as a day says that day first, then the
+ * instant in the viewer's zone and UTC: "end of Fri 10 Jul 2026 AoE (Sat 11 Jul 2026, 20:00 GMT+8 ·
+ * Sat 11 Jul 2026, 12:00 UTC) · _in 10 days_", the same in every view.
+ */
+export function describeWhen(m: Milestone, now: DateTime, tz: string): string {
+  const day = dueDayOf(m);
+  if (!day || m.timing.type !== 'instant') return describeTiming(m.timing, now, tz);
+  const at = DateTime.fromISO(m.timing.at, { zone: 'utc' });
+  const utc = formatUtc(at);
+  const exact = tz === 'UTC' || tz === 'Etc/UTC' ? utc : `${formatLocal(at, tz)} · ${utc}`;
+  return `${dueDayText(day)} (${exact}) · _${relative(at, now)}_`;
+}
+
+/** An instant as Slack's date token: each reader sees their own zone; the fallback names `zone`. */
+export function instantToken(at: DateTime, zone = 'UTC'): string {
+  const fallback = zone === 'UTC' || zone === 'Etc/UTC' ? formatUtc(at) : formatLocal(at, zone);
+  return slackDate(at, '{date_short_pretty} {time}', fallback);
+}
+
+/** Plain description for channel posts and changes (no relative part): instants as date tokens. */
+export function timingText(t: Timing, zone = 'UTC'): string {
+  if (t.type === 'instant') return instantToken(DateTime.fromISO(t.at, { zone: 'utc' }), zone);
   if (t.type === 'day') return formatDate(t.date);
   return formatSpan(t.start, t.end);
+}
+
+/** When a milestone is, in a channel post: "end of Wed 22 Jul 2026 AoE (<date token>)". */
+export function postWhen(m: Milestone, zone = 'UTC', allDayZone = 'UTC'): string {
+  if (m.timing.type === 'instant') {
+    const token = timingText(m.timing, zone);
+    const day = dueDayOf(m);
+    return day ? `${dueDayText(day)} (${token})` : token;
+  }
+  const dayZone = allDayZone === 'UTC' || allDayZone === 'Etc/UTC' ? 'UTC' : allDayZone;
+  if (m.timing.type === 'day') return `${formatDate(m.timing.date)} (all day, ${dayZone})`;
+  return `${formatSpan(m.timing.start, m.timing.end)} (${dayZone})`;
 }
 
 export function isPast(m: Milestone, now: DateTime, allDayZone: string): boolean {
   return timingBounds(m.timing, allDayZone).end <= now;
 }
 
-function context(m: Milestone): string {
+/** "v1.37, week 10, Branch Manager"; in posts, with `mentions`, a mapped Who is its group's mention. */
+function context(m: Milestone, mentions?: Record<string, string>): string {
   const parts: string[] = [];
   if (m.source === 'cycle' && m.cycle) parts.push(`v${m.cycle}`);
   if (m.week) parts.push(`week ${m.week}`);
-  if (m.who) parts.push(escapeMrkdwn(m.who));
+  if (m.who) parts.push(mentions ? whoText(m.who, mentions) : escapeMrkdwn(m.who));
   return parts.join(', ');
 }
 
 export function milestoneLine(m: Milestone, now: DateTime, tz: string): string {
   const name = m.kinds.includes('hardFreeze') || m.bold ? `*${escapeMrkdwn(m.name)}*` : escapeMrkdwn(m.name);
   const ctx = context(m);
-  return `${name}${ctx ? ` (${ctx})` : ''} — ${describeTiming(m.timing, now, tz)}`;
+  return `${name}${ctx ? ` (${ctx})` : ''} — ${describeWhen(m, now, tz)}`;
 }
 
 /**
@@ -127,7 +193,7 @@ function label(m: Milestone): string {
   return `*${escapeMrkdwn(m.name)}*${m.cycle && m.source === 'cycle' ? ` (v${m.cycle})` : ''}`;
 }
 
-/** Milestone changes as posted and answered: one line each, at most `max`. */
+/** Milestone changes as posted and answered: one line each, at most `max`, then how many more. */
 export function changesText(changes: Change[], max = 25): string {
   const lines = changes.slice(0, max).map((c) => {
     if (c.type === 'added') return `• Added ${label(c.milestone)}: ${timingText(c.milestone.timing)}`;
@@ -135,22 +201,50 @@ export function changesText(changes: Change[], max = 25): string {
       return `• Removed ${label(c.milestone)} (was ${timingText(c.milestone.timing)})`;
     return `• Moved ${label(c.milestone)} from ${timingText(c.from!)} → ${timingText(c.milestone.timing)}`;
   });
-  if (changes.length > max) lines.push(`• …and ${changes.length - max} more`);
+  if (changes.length > max)
+    lines.push(
+      `• …and ${changes.length - max} more changes, not listed here. \`/schedule 1.XX all\` shows a cycle's whole timeline.`,
+    );
   return lines.join('\n');
 }
 
+/** At most `max` characters of a message from elsewhere (an error), saying when it is cut. */
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max
+    ? text
+    : `${chars.slice(0, max).join('')}… (${chars.length - max} more characters)`;
+}
+
 export function syncFooter(stored: StoredSchedule, now: DateTime, tz: string): string {
-  const parts: string[] = ['`/schedule 1.XX` whole timeline · `/schedule patches` · `/schedule help`'];
+  const parts: string[] = [
+    '`/schedule 1.XX` a cycle · `/schedule 1.XX all` its whole timeline · `/schedule patches` · `/schedule help`',
+  ];
   if (stored.lastSyncAt) {
     const at = DateTime.fromISO(stored.lastSyncAt, { zone: 'utc' });
     parts.push(`Last synced ${formatLocal(at, tz)} (${relative(at, now)})`);
   } else parts.push('Never synced');
   for (const s of stored.sources)
-    if (s.error)
+    if (s.error) {
+      const at = s.syncedAt ? DateTime.fromISO(s.syncedAt, { zone: 'utc' }) : undefined;
       parts.push(
-        `:warning: ${escapeMrkdwn(s.label)}: ${escapeMrkdwn(s.error.slice(0, 200))}${s.syncedAt ? ` — showing the data imported ${relative(DateTime.fromISO(s.syncedAt, { zone: 'utc' }), now)}` : ''}`,
+        `:warning: ${escapeMrkdwn(s.label)}: ${escapeMrkdwn(clip(s.error, 200))}${at ? `. Shown: the data imported ${formatLocal(at, tz)} (${relative(at, now)}).` : ''}`,
       );
+    }
   return parts.join('\n');
+}
+
+/** "1 row", "3 rows". */
+export const rowCount = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
+
+/** The unreadable rows of a page, at most `max`, then how many more and where to see them all. */
+export function problemLines(problems: string[], max = 10, indent = ''): string {
+  const lines = problems.slice(0, max).map((p) => `${indent}• ${escapeMrkdwn(p)}`);
+  if (problems.length > max)
+    lines.push(
+      `${indent}• …and ${rowCount(problems.length - max)} more. \`/schedule 1.XX\` lists every row of a cycle that could not be read.`,
+    );
+  return lines.join('\n');
 }
 
 // ------------------------------------------------------------------ reminder posts
@@ -158,11 +252,18 @@ export function syncFooter(stored: StoredSchedule, now: DateTime, tz: string): s
 export interface ReminderTextOptions {
   now: DateTime;
   late: boolean;
-  /** User group IDs to mention. */
-  mentions: string[];
+  /** Timeline Who value -> user group ID (`schedule.reminders.mentions`). */
+  mentions: Record<string, string>;
   moved?: { from: Timing };
-  /** Channel display zone (config.timezone). */
+  /** Channel display zone (config.timezone): what the date tokens' fallback text is in. */
   zone: string;
+  /** The zone all-day rows are days of (`schedule.allDayZone`). */
+  allDayZone?: string;
+  /**
+   * Why a late post is late: the reminders job's last finished run before this one (`from`) and
+   * this run (`to`), when relbot was not running at the due time. Absent: relbot had never run.
+   */
+  offline?: { from?: DateTime; to: DateTime };
 }
 
 /** A configured lead as said: '7d' is "in 7 days", '90m' "in 90 minutes" (luxon's `Duration#toHuman`). */
@@ -171,22 +272,35 @@ function leadPhrase(lead: string): string {
   return `in ${leadDuration(lead).reconfigure(EN).toHuman({ useGrouping: false })}`;
 }
 
+/** Why a reminder is late, with the real gap: one sentence per thought. */
+function lateNote(r: PlannedReminder, opts: ReminderTextOptions): string {
+  const due = instantToken(r.dueAt, opts.zone);
+  const off = opts.offline;
+  if (off?.from && off.from < r.dueAt)
+    return `_Posted late: relbot was offline from ${instantToken(off.from, opts.zone)} to ${instantToken(off.to, opts.zone)}. This reminder was due ${due}._`;
+  if (off && !off.from)
+    return `_Posted late: relbot was not running yet when this reminder was due (${due})._`;
+  if (opts.moved) return `_Posted late: the milestone moved after this reminder was due (${due})._`;
+  return `_Posted late: this reminder was due ${due}, when relbot could not post it._`;
+}
+
 export function reminderText(r: PlannedReminder, opts: ReminderTextOptions): string {
   const m = r.milestone;
   const name = `*${escapeMrkdwn(m.name)}*`;
-  const ctx = context(m);
-  const when =
-    m.timing.type === 'instant'
-      ? `${slackDate(r.milestoneAt, '{date_short_pretty} {time}', formatUtc(r.milestoneAt))}${opts.zone !== 'UTC' ? ` (${formatLocal(r.milestoneAt, opts.zone)})` : ''}`
-      : `${timingText(m.timing)} (all day)`;
+  const ctx = context(m, opts.mentions);
+  const when = postWhen(m, opts.zone, opts.allDayZone);
+  const ago = relative(r.milestoneAt, opts.now);
   const deadline = m.kinds.includes('cherryPickDeadline');
   let head: string;
   if (r.lead === 'now') {
-    head = deadline
-      ? `:rotating_light: ${name} has passed (${when}). Cherry-picks not merge-ready now wait for the next patch release.`
-      : m.timing.type === 'instant'
-        ? `:rotating_light: ${name} is now in effect (since ${when}).`
-        : `:rotating_light: Today: ${name} (${when}).`;
+    if (deadline)
+      head = `:rotating_light: ${name} ${opts.late ? `passed ${ago}` : 'has passed'}: ${when}. Cherry-picks that were not merge-ready by then wait for the next patch release.`;
+    else if (m.timing.type === 'instant')
+      head = opts.late
+        ? `:rotating_light: ${name} has been in effect since ${when}, ${ago}.`
+        : `:rotating_light: ${name} is now in effect, since ${when}.`;
+    else if (m.timing.type === 'day') head = `:rotating_light: ${name} is today: ${when}.`;
+    else head = `:rotating_light: ${name} begins today: ${when}.`;
   } else {
     const phrase = opts.late ? relative(r.milestoneAt, opts.now) : leadPhrase(r.lead);
     head = `:alarm_clock: ${name} is ${phrase}: ${when}.`;
@@ -195,12 +309,31 @@ export function reminderText(r: PlannedReminder, opts: ReminderTextOptions): str
         ' Cherry-picks must be merge-ready (approved, lgtm, release-note, CI green) before the cut-off.';
   }
   const lines = [head];
-  if (ctx) lines.push(`_${ctx}_`);
-  if (opts.mentions.length) lines.push(opts.mentions.map(groupRef).join(' '));
-  if (opts.moved) lines.push(`:arrows_counterclockwise: Moved: it was ${timingText(opts.moved.from)}.`);
-  if (opts.late)
-    lines.push(`_Posted late: this reminder was due ${formatUtc(r.dueAt)}, when relbot could not post it._`);
+  if (ctx) lines.push(ctx);
+  if (opts.moved)
+    lines.push(`:arrows_counterclockwise: Moved: it was ${timingText(opts.moved.from, opts.zone)}.`);
+  if (opts.late) lines.push(lateNote(r, opts));
   return lines.join('\n');
+}
+
+const WHO_SEPARATOR = /(\s*(?:\/|,|&|\band\b)\s*)/i;
+
+/**
+ * A Who value as posted: a mapped Who (or each mapped part of "Comms / Docs") becomes its user
+ * group's mention; what is not mapped stays plain words.
+ */
+export function whoText(who: string, mentions: Record<string, string>): string {
+  const table = new Map(Object.entries(mentions).map(([k, v]) => [k.trim().toLowerCase(), v]));
+  const whole = table.get(who.trim().toLowerCase());
+  if (whole) return groupRef(whole);
+  return who
+    .split(WHO_SEPARATOR)
+    .map((part, i) => {
+      if (i % 2 === 1) return escapeMrkdwn(part);
+      const g = table.get(part.trim().toLowerCase());
+      return g ? groupRef(g) : escapeMrkdwn(part);
+    })
+    .join('');
 }
 
 /** Which user groups to mention for a Who value ("Comms / Docs" -> both, if configured). */

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { Deps } from '../deps';
 import { channelFor } from '../deps';
 import { escapeMrkdwn } from '../slack/escape';
-import type { CycleDoc, EolDoc, Milestone, PatchDoc, Timing } from './model';
+import type { Change, CycleDoc, EolDoc, Milestone, PatchDoc } from './model';
 import { parseEol, parsePatchSchedule } from './patches';
 import { parseCycleReadme } from './readme';
-import { changesText, channelPost } from './render';
+import { changesText, channelPost, instantToken, problemLines, rowCount } from './render';
 import {
   addAnnouncement,
   allMilestones,
@@ -28,11 +29,7 @@ import {
  * through the outbox, so a crash after the commit still posts it exactly once on the next run.
  */
 
-export interface Change {
-  type: 'added' | 'moved' | 'removed';
-  milestone: Milestone;
-  from?: Timing;
-}
+export type { Change } from './model';
 
 export interface SourceOutcome {
   label: string;
@@ -160,7 +157,7 @@ export async function syncSchedule(deps: Deps): Promise<SyncReport> {
           addAnnouncement(
             db,
             `schedule-error:${r.src.key}:${r.sha}`,
-            `:warning: Schedule sync: ${escapeMrkdwn(r.error)}\nrelbot keeps the last good data${old?.synced_at ? ` (imported ${old.synced_at})` : ''} until the file is fixed.`,
+            `:warning: Schedule sync: ${escapeMrkdwn(r.error)}\nrelbot keeps the last good data${old?.synced_at ? `, imported ${instantToken(DateTime.fromISO(old.synced_at, { zone: 'utc' }), config.timezone)},` : ''} until the file is fixed.`,
             now,
           );
         outcomes.push({ label: r.src.label, status: 'error', error: r.error, problems: [] });
@@ -180,10 +177,7 @@ export async function syncSchedule(deps: Deps): Promise<SyncReport> {
       .filter((o) => o.status === 'imported' && o.problems.length)
       .map(
         (o) =>
-          `:warning: ${escapeMrkdwn(o.label)}: ${o.problems.length} row(s) could not be read and were left out; the rest was imported:\n${o.problems
-            .slice(0, 10)
-            .map((p) => `• ${escapeMrkdwn(p)}`)
-            .join('\n')}`,
+          `:warning: ${escapeMrkdwn(o.label)}: ${rowCount(o.problems.length)} could not be read and ${o.problems.length === 1 ? 'was' : 'were'} left out. The rest was imported.\n${problemLines(o.problems)}`,
       )
       .join('\n');
     if (firstImport && after.length) {

@@ -107,13 +107,13 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     expect(la).toContain('*What is next* (times in America/Los_Angeles and UTC)');
     expect(la).toContain('*Kubernetes v1.37* — now in week 7');
     expect(la).toContain(
-      '*Begin Code Freeze and Test Freeze* (v1.37, week 10, Branch Manager) — Thu 23 Jul 2026, 05:00 PDT · Thu 23 Jul 2026, 12:00 UTC · _in 3 weeks_',
+      '*Begin Code Freeze and Test Freeze* (v1.37, week 10, Branch Manager) — end of Wed 22 Jul 2026 AoE (Thu 23 Jul 2026, 05:00 PDT · Thu 23 Jul 2026, 12:00 UTC) · _in 3 weeks_',
     );
     expect(la).toContain(
-      'Docs deadline — Open placeholder PRs (v1.37, week 7, Docs Lead) — Fri 3 Jul 2026, 05:00 PDT · Fri 3 Jul 2026, 12:00 UTC · _in 2 days_',
+      'Docs deadline — Open placeholder PRs (v1.37, week 7, Docs Lead) — end of Thu 2 Jul 2026 AoE (Fri 3 Jul 2026, 05:00 PDT · Fri 3 Jul 2026, 12:00 UTC) · _in 2 days_',
     );
     expect(la).toContain(
-      'Cherry-pick deadline for the July 2026 patch releases — cut-off Sat 11 Jul 2026, 05:00 PDT · Sat 11 Jul 2026, 12:00 UTC · _in 10 days_. Target: Tue 14 Jul 2026.',
+      'Cherry-pick deadline for the July 2026 patch releases — end of Fri 10 Jul 2026 AoE (Sat 11 Jul 2026, 05:00 PDT · Sat 11 Jul 2026, 12:00 UTC) · _in 10 days_. Target: Tue 14 Jul 2026.',
     );
     expect(la).not.toContain('Start of Release Cycle');
     expect(la).toContain('Last synced');
@@ -127,10 +127,24 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     );
   });
 
-  test('/schedule 1.37: the whole timeline, past rows marked; v-prefix accepted', async () => {
-    const body = (await h.driver.command(people.member.id, '/schedule', 'v1.37')).body;
+  test('/schedule 1.37: the current week and what is ahead, the rest counted; `all`: every row', async () => {
+    const focused = textOf((await h.driver.command(people.member.id, '/schedule', 'v1.37')).body);
+    expect(focused).toContain('*Kubernetes v1.37 timeline* — 38 milestones, 13 past, now in week 7');
+    expect(focused).toContain(
+      '_12 earlier milestones are past and not shown. `/schedule 1.37 all` shows the whole timeline._',
+    );
+    // the current week's past row stays, struck through; then the next 10 ahead
+    expect(focused).toContain(':white_check_mark: W7 ~Brace Yourself, Code Freeze is Coming');
+    expect(focused).toContain(':point_right: W7 Docs deadline — Open placeholder PRs (Docs Lead)');
+    expect(focused).toContain(
+      '_…and 15 more ahead, through Thu 27 Aug 2026. `/schedule 1.37 all` shows the whole timeline._',
+    );
+    expect(focused).not.toContain('Start of Release Cycle');
+    expect((focused.match(/:small_blue_diamond:/g) ?? []).length).toBe(9);
+
+    const body = (await h.driver.command(people.member.id, '/schedule', 'v1.37 all')).body;
     const text = textOf(body);
-    expect(text).toContain('*Kubernetes v1.37 timeline* — 38 milestones, 13 past');
+    expect(text).toContain('*Kubernetes v1.37 timeline* — 38 milestones, 13 past, now in week 7');
     expect(text).toContain(
       ':white_check_mark: W1 ~Start of Release Cycle (Lead) — Mon 18 May 2026 (all day)',
     );
@@ -140,16 +154,21 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     );
     expect((text.match(/:white_check_mark:/g) ?? []).length).toBe(13);
     const older = textOf((await h.driver.command(people.member.id, '/schedule', '1.34')).body);
-    expect(older).toContain('36 milestones, 36 past');
-    expect(older).toContain('Fri 25 Jul 2025, 10:00 GMT+8 · Fri 25 Jul 2025, 02:00 UTC');
+    expect(older).toContain('36 milestones, all past');
+    expect(older).toContain('_31 earlier milestones are past and not shown. `/schedule 1.34 all`');
+    expect(older).toContain('~*v1.34.0 released* (Branch Manager) — Wed 27 Aug 2025 (all day)');
+    const olderAll = textOf((await h.driver.command(people.member.id, '/schedule', '1.34 ALL')).body);
+    expect(olderAll).toContain('Fri 25 Jul 2025, 10:00 GMT+8 · Fri 25 Jul 2025, 02:00 UTC');
   });
 
   test('bad input: unknown cycle, extra words, arguments to patches', async () => {
     const unknown = textOf((await h.driver.command(people.member.id, '/schedule', '1.99')).body);
     expect(unknown).toContain('relbot has no release cycle 1.99.');
-    expect(unknown).toContain('Known cycles: `/schedule 1.34`, `/schedule 1.36`, `/schedule 1.37`');
+    expect(unknown).toContain(
+      'relbot knows these cycles, closest first: `/schedule 1.37`, `/schedule 1.36`, `/schedule 1.34`.',
+    );
     expect(textOf((await h.driver.command(people.member.id, '/schedule', '1.37 please')).body)).toContain(
-      'Give one release cycle version',
+      '`/schedule 1.37` takes one more word at most: `all`.',
     );
     expect(textOf((await h.driver.command(people.member.id, '/schedule', 'patches 1.36')).body)).toContain(
       'takes no arguments',
@@ -162,16 +181,22 @@ describe('/schedule over real HTTP, against the real files served by the emulate
   test('/schedule patches: per supported minor, with the AoE cut-off', async () => {
     const text = textOf((await h.driver.command(people.approver.id, '/schedule', 'patches')).body);
     // 2026-07-01: the June patches (next in the data) are out, the July slot is ahead
+    // schedule.yaml still names 1.36.2 as next; the July slot after it is 1.36.3 (as cherry-pick cards say)
     expect(text).toContain(
-      '*1.36* — latest planned *1.36.2* (target Tue 9 Jun 2026, past); no newer one in the data.',
+      '*1.36* — next *1.36.3*, in the July 2026 slot: cherry-pick deadline end of Fri 10 Jul 2026 AoE (Sat 11 Jul 2026, 14:00 GMT+2 · Sat 11 Jul 2026, 12:00 UTC) · _in 10 days_; target Tue 14 Jul 2026.',
     );
-    expect(text).toContain('Maintenance mode from Wed 28 Apr 2027, end of life Mon 28 Jun 2027.');
+    expect(text).toContain(
+      'The data still names *1.36.2* as next, but its target date Tue 9 Jun 2026 has passed.',
+    );
+    expect(text).toContain('Enters maintenance mode on Wed 28 Apr 2027. End of life on Mon 28 Jun 2027.');
     expect(text).toContain('*1.34* —');
     expect(text).not.toContain('*1.33* —'); // end of life 2026-06-28
     expect(text).toContain(
-      '*Upcoming monthly patch releases:* July 2026: deadline Fri 10 Jul 2026, target Tue 14 Jul 2026; August 2026: deadline Fri 7 Aug 2026, target Tue 11 Aug 2026',
+      '• July 2026: cherry-pick deadline end of Fri 10 Jul 2026 AoE (Sat 11 Jul 2026, 14:00 GMT+2 · Sat 11 Jul 2026, 12:00 UTC) · _in 10 days_. Target Tue 14 Jul 2026.',
     );
-    expect(text).toContain('Most recent end of life: 1.31 (final 1.31.14, Tue 11 Nov 2025)');
+    expect(text).toContain(
+      '_The most recent branch to reach end of life: 1.31, on Tue 11 Nov 2025 (final patch release 1.31.14)._',
+    );
   });
 
   test('API for other features: next cherry-pick deadline per branch and the current cycle', () => {
@@ -241,7 +266,7 @@ describe('/schedule over real HTTP, against the real files served by the emulate
         '$1| Retrospective | Lead | Friday 28th August 2026 | week 15 | |\n',
       );
     // Views parse the stored schedule once per change: read it before the sync, then after.
-    const seenBefore = textOf((await h.driver.command(people.member.id, '/schedule', '1.37')).body);
+    const seenBefore = textOf((await h.driver.command(people.member.id, '/schedule', '1.37 all')).body);
     expect(seenBefore).toContain('Release Highlights deadline');
     h.github.setFile('kubernetes', 'sig-release', README_37, page, 'master');
     const before = h.slack.channelMessages().length;
@@ -253,7 +278,7 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     expect(posts[0]!.text).toBe(
       [
         ':calendar: The release schedule changed:',
-        '• Moved *Begin Code Freeze and Test Freeze* (v1.37) from Thu 23 Jul 2026, 12:00 UTC → Fri 24 Jul 2026, 12:00 UTC',
+        '• Moved *Begin Code Freeze and Test Freeze* (v1.37) from <!date^1784808000^{date_short_pretty} {time}|Thu 23 Jul 2026, 12:00 UTC> → <!date^1784894400^{date_short_pretty} {time}|Fri 24 Jul 2026, 12:00 UTC>',
         '• Added *Retrospective* (v1.37): Fri 28 Aug 2026',
         '• Removed *Release Highlights deadline* (v1.37) (was Tue 28 Jul 2026)',
       ].join('\n'),
@@ -262,7 +287,7 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     expect(ics).toContain(
       'UID:v1.37-begin-code-freeze-and-test-freeze@relbot.sig-release.k8s.io\r\nSEQUENCE:0\r\nDTSTAMP:20260701T090000Z\r\nDTSTART:20260724T120000Z',
     );
-    const seenAfter = textOf((await h.driver.command(people.member.id, '/schedule', '1.37')).body);
+    const seenAfter = textOf((await h.driver.command(people.member.id, '/schedule', '1.37 all')).body);
     expect(seenAfter).not.toContain('Release Highlights deadline');
     expect(seenAfter).toContain('Retrospective');
     // syncing the same content again changes and posts nothing
@@ -315,11 +340,11 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     expect(res).toContain('row 12 "v1.37.0-alpha.2 released" (When: "Late June (TBC)"): unknown date format');
     const posts = h.slack.channelMessages().slice(before);
     expect(posts).toHaveLength(1);
-    expect(posts[0]!.text).toContain('1 row(s) could not be read and were left out; the rest was imported');
+    expect(posts[0]!.text).toContain('1 row could not be read and was left out. The rest was imported.');
     expect(posts[0]!.text).toContain('Removed *v1.37.0-alpha.2 released*');
     const timeline = textOf((await h.driver.command(people.member.id, '/schedule', '1.37')).body);
     expect(timeline).toContain('Begin Code Freeze and Test Freeze');
-    expect(timeline).toContain('1 row(s) of the page could not be read');
+    expect(timeline).toContain('1 row of the page could not be read and is not shown');
   });
 
   test('a page that no longer parses keeps the last good data, reported once per content', async () => {
@@ -359,7 +384,7 @@ describe('/schedule over real HTTP, against the real files served by the emulate
     );
     h.github.clearFaults();
     const text = textOf((await h.driver.command(people.member.id, '/schedule', 'patches')).body);
-    expect(text).toContain('*1.36* — latest planned *1.36.2*');
+    expect(text).toContain('*1.36* — next *1.36.3*, in the July 2026 slot');
   });
 });
 
@@ -436,13 +461,14 @@ describe('/schedule with a hostile cycle page', () => {
   });
 
   test('huge rows are cut to what Slack accepts; mentions are escaped', async () => {
-    const res = await h.driver.command(people.member.id, '/schedule', '1.40');
+    const res = await h.driver.command(people.member.id, '/schedule', '1.40 all');
     const body = res.body as { blocks: { type: string; text?: { text: string } }[] };
     expect(body.blocks.length).toBeLessThanOrEqual(50);
     const total = body.blocks.reduce((n, b) => n + (b.text?.text.length ?? 0), 0);
     expect(total).toBeLessThan(12_000);
     const text = textOf(body);
-    expect(text).toContain('cut short');
+    // what is cut is counted, not silently dropped
+    expect(text).toMatch(/…and \d+ more lines are not shown: too long for one Slack message\./);
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<@U123>');
     expect(h.slack.violations).toEqual([]);

@@ -121,9 +121,8 @@ describe('a simulated 15-week v1.37 cycle through the injected clock', () => {
     const text = (key: string) => got.find((r) => r.key === key)!.text;
     expect(text('v1.37/begin-code-freeze-and-test-freeze:7d:2026-07-23T12:00:00Z')).toBe(
       [
-        ':alarm_clock: *Begin Code Freeze and Test Freeze* is in 7 days: <!date^1784808000^{date_short_pretty} {time}|Thu 23 Jul 2026, 12:00 UTC>.',
-        '_v1.37, week 10, Branch Manager_',
-        '<!subteam^S0BRANCHM>',
+        ':alarm_clock: *Begin Code Freeze and Test Freeze* is in 7 days: end of Wed 22 Jul 2026 AoE (<!date^1784808000^{date_short_pretty} {time}|Thu 23 Jul 2026, 12:00 UTC>).',
+        'v1.37, week 10, <!subteam^S0BRANCHM>',
       ].join('\n'),
     );
     expect(text('v1.37/begin-enhancements-freeze:now:2026-06-17T12:00:00Z')).toContain(
@@ -134,7 +133,7 @@ describe('a simulated 15-week v1.37 cycle through the injected clock', () => {
     );
     expect(text('v1.37/docs-freeze:1h:2026-08-06T12:00:00Z')).toContain('<!subteam^S0DOCSLEAD>');
     expect(text('v1.37/v1-37-0-released:now:2026-08-26T00:00:00Z')).toContain(
-      ':rotating_light: Today: *v1.37.0 released* (Wed 26 Aug 2026 (all day))',
+      ':rotating_light: *v1.37.0 released* is today: Wed 26 Aug 2026 (all day, UTC).',
     );
     expect(text('patches/cherry-pick-deadline/2026-06:1d:2026-06-06T12:00:00Z')).toContain(
       '*Cherry-pick deadline for the June 2026 patch releases (1.36.2, 1.35.6, 1.34.9, 1.33.13)* is in 1 day',
@@ -182,7 +181,10 @@ describe('downtime: missed reminders are posted late only while the milestone is
       'patches/cherry-pick-deadline/2026-07:7d:2026-07-11T12:00:00Z',
     ]);
     expect(reminders(h)[0]!.text).toContain('is in 2 days');
-    expect(reminders(h)[0]!.text).toContain('_Posted late: this reminder was due Sat 4 Jul 2026, 12:00 UTC');
+    // relbot's first run ever: no earlier run in the ledger to name a gap from
+    expect(reminders(h)[0]!.text).toContain(
+      '_Posted late: relbot was not running yet when this reminder was due (<!date^1783166400^{date_short_pretty} {time}|Sat 4 Jul 2026, 12:00 UTC>)._',
+    );
 
     await h.stopRelbot(); // down from 07-09 to 07-23 10:00
     h.clock.set('2026-07-23T10:00:00Z');
@@ -193,7 +195,10 @@ describe('downtime: missed reminders are posted late only while the milestone is
       'v1.37/begin-code-freeze-and-test-freeze:1d:2026-07-23T12:00:00Z',
     ]);
     expect(got[0]!.text).toContain('*Begin Code Freeze and Test Freeze* is in 2 hours');
-    expect(got[0]!.text).toContain('Posted late: this reminder was due Wed 22 Jul 2026, 12:00 UTC');
+    // the gap comes from the job_runs ledger: the last finished reminders run, 07-09 00:00, to now
+    expect(got[0]!.text).toContain(
+      '_Posted late: relbot was offline from <!date^1783555200^{date_short_pretty} {time}|Thu 9 Jul 2026, 00:00 UTC> to <!date^1784800800^{date_short_pretty} {time}|Thu 23 Jul 2026, 10:00 UTC>. This reminder was due <!date^1784721600^{date_short_pretty} {time}|Wed 22 Jul 2026, 12:00 UTC>._',
+    );
     const ledger = h.db
       .prepare(
         "SELECT key, state, reason FROM schedule_reminders WHERE milestone_at >= '2026-07-11' ORDER BY due_at",
@@ -358,11 +363,11 @@ describe('a sync that moves a milestone re-plans its reminders and says it moved
     h.github.setFile('kubernetes', 'sig-release', 'releases/release-1.37/README.md', page, 'master');
     const res = await h.driver.command(people.admin.id, '/schedule', 'sync');
     expect(JSON.stringify(res.body)).toContain(
-      'Moved *Begin Code Freeze and Test Freeze* (v1.37) from Thu 23 Jul 2026, 12:00 UTC → Fri 24 Jul 2026, 12:00 UTC',
+      'Moved *Begin Code Freeze and Test Freeze* (v1.37) from <!date^1784808000^{date_short_pretty} {time}|Thu 23 Jul 2026, 12:00 UTC> → <!date^1784894400^{date_short_pretty} {time}|Fri 24 Jul 2026, 12:00 UTC>',
     );
     const announcement = h.slack.channelMessages().at(-1)!;
     expect(announcement.text).toContain(
-      '• Moved *Begin Code Freeze and Test Freeze* (v1.37) from Thu 23 Jul 2026, 12:00 UTC → Fri 24 Jul 2026, 12:00 UTC',
+      '• Moved *Begin Code Freeze and Test Freeze* (v1.37) from <!date^1784808000^{date_short_pretty} {time}|Thu 23 Jul 2026, 12:00 UTC> → <!date^1784894400^{date_short_pretty} {time}|Fri 24 Jul 2026, 12:00 UTC>',
     );
 
     await stepHourly(h, '2026-07-24T13:00:00Z');
@@ -374,7 +379,9 @@ describe('a sync that moves a milestone re-plans its reminders and says it moved
       ['v1.37/begin-code-freeze-and-test-freeze:now:2026-07-24T12:00:00Z', '2026-07-24T12:00:00Z'],
     ]);
     for (const r of got)
-      expect(r.text).toContain(':arrows_counterclockwise: Moved: it was Thu 23 Jul 2026, 12:00 UTC.');
+      expect(r.text).toContain(
+        ':arrows_counterclockwise: Moved: it was <!date^1784808000^{date_short_pretty} {time}|Thu 23 Jul 2026, 12:00 UTC>.',
+      );
     // nothing was posted for the old instant after the move
     expect(reminders(h).filter((r) => r.key.endsWith('2026-07-23T12:00:00Z'))).toHaveLength(1);
     expect(h.slack.violations).toEqual([]);

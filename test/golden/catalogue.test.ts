@@ -29,11 +29,6 @@ const book = new GoldenBook(join(__dirname, 'messages'), UPDATE);
  */
 const KNOWN_VIOLATIONS: Array<{ kind: string; rule: string; note: string }> = [
   {
-    kind: 'schedule.sync-unreadable-page-post',
-    rule: 'iso-timestamp',
-    note: 'issue 13 class 8: "imported 2026-…T…Z"',
-  },
-  {
     kind: 'shadow.review-no-cycle',
     rule: 'angle-token',
     note: 'issue 13 class 8: `/shadow open <version> closes <YYYY-MM-DD>`',
@@ -209,7 +204,12 @@ describe('schedule: commands, syncs and every reminder kind', () => {
     await c.answer('schedule.version-1.37', people.member.id, '/schedule', '1.37');
     await c.answer('schedule.version-1.34-all-past', people.member.id, '/schedule', '1.34');
     await c.answer('schedule.patches', people.member.id, '/schedule', 'patches');
+    await c.answer('schedule.version-1.37-all', people.member.id, '/schedule', '1.37 all');
     await c.answer('schedule.error-unknown-cycle', people.member.id, '/schedule', '1.99');
+    await c.answer('schedule.error-unknown-cycle-major', people.member.id, '/schedule', '9.99');
+    await c.answer('schedule.error-not-a-version', people.member.id, '/schedule', '1.3x');
+    await c.answer('schedule.error-patch-only-minor', people.member.id, '/schedule', '1.35');
+    await c.answer('schedule.error-patch-version', people.member.id, '/schedule', 'v1.36.2');
     await c.answer('schedule.error-bad-version', people.member.id, '/schedule', '1.37 please');
     await c.answer('schedule.error-patches-args', people.member.id, '/schedule', 'patches 1.36');
     await c.answer('schedule.error-sync-args', people.admin.id, '/schedule', 'sync now');

@@ -56,7 +56,18 @@ describe('display in the viewer time zone, UTC and relative', () => {
       'Wed 26 Aug 2026 (all day) · _tomorrow_',
     );
     expect(describeTiming(get(cycle37, 'KubeCon India').timing, at, 'UTC')).toBe(
-      'Thu 18 – Fri 19 Jun 2026 · _9 weeks ago_',
+      'Thu 18 – Fri 19 Jun 2026 · _ended 9 weeks ago_',
+    );
+    // a span under way is neither "yesterday" nor over: KubeCon Japan (Tue–Thu) seen on its Wednesday
+    const japan = get(cycle37, 'KubeCon Japan').timing;
+    expect(describeTiming(japan, t('2026-07-29T09:00:00Z'), 'UTC')).toBe(
+      'Tue 28 – Thu 30 Jul 2026 · _under way, until Thu 30 Jul_',
+    );
+    expect(describeTiming(japan, t('2026-07-27T09:00:00Z'), 'UTC')).toBe(
+      'Tue 28 – Thu 30 Jul 2026 · _tomorrow_',
+    );
+    expect(describeTiming(japan, t('2026-07-31T09:00:00Z'), 'UTC')).toBe(
+      'Tue 28 – Thu 30 Jul 2026 · _ended yesterday_',
     );
     expect(relativeDays('2026-08-30', at, 'UTC')).toBe('in 5 days');
   });
@@ -83,7 +94,7 @@ describe('display in the viewer time zone, UTC and relative', () => {
         (x) => x.milestone.id === 'v1.37/begin-code-freeze-and-test-freeze' && x.lead === '7d',
       )!;
       expect(
-        reminderText(r, { now: t('2026-07-16T12:00:00Z'), late: false, mentions: [], zone: 'UTC' }),
+        reminderText(r, { now: t('2026-07-16T12:00:00Z'), late: false, mentions: {}, zone: 'UTC' }),
       ).toContain('*Begin Code Freeze and Test Freeze* is in 7 days:');
     } finally {
       Settings.defaultLocale = was;
@@ -196,21 +207,26 @@ describe('reminder rules (pure)', () => {
     const text = reminderText(r, {
       now: t('2026-07-18T09:00:00Z'),
       late: true,
-      mentions: ['S0BRANCH'],
+      mentions: { 'Branch Manager': 'S0BRANCH' },
       moved: { from: { type: 'instant', at: '2026-07-22T12:00:00Z' } },
       zone: 'UTC',
     });
     expect(text).toContain('*Begin Code Freeze and Test Freeze* is in 5 days');
     expect(text).toContain('<!date^1784808000^{date_short_pretty} {time}|Thu 23 Jul 2026, 12:00 UTC>');
-    expect(text).toContain('_v1.37, week 10, Branch Manager_');
-    expect(text).toContain('<!subteam^S0BRANCH>');
-    expect(text).toContain('Moved: it was Wed 22 Jul 2026, 12:00 UTC');
-    expect(text).toContain('Posted late: this reminder was due Thu 16 Jul 2026, 12:00 UTC');
+    // the Who is the mapped group's mention, not italic words
+    expect(text).toContain('\nv1.37, week 10, <!subteam^S0BRANCH>\n');
+    expect(text).not.toContain('_v1.37');
+    expect(text).toContain(
+      'Moved: it was <!date^1784721600^{date_short_pretty} {time}|Wed 22 Jul 2026, 12:00 UTC>',
+    );
+    expect(text).toContain(
+      '_Posted late: the milestone moved after this reminder was due (<!date^1784203200^{date_short_pretty} {time}|Thu 16 Jul 2026, 12:00 UTC>)._',
+    );
     const now = planReminders(cycle37, DEFAULT_RULES).find(
       (x) => x.milestone.id === 'v1.37/begin-code-freeze-and-test-freeze' && x.lead === 'now',
     )!;
     expect(
-      reminderText(now, { now: t('2026-07-23T12:00:00Z'), late: false, mentions: [], zone: 'UTC' }),
+      reminderText(now, { now: t('2026-07-23T12:00:00Z'), late: false, mentions: {}, zone: 'UTC' }),
     ).toMatch(/^:rotating_light: \*Begin Code Freeze and Test Freeze\* is now in effect/);
   });
 
