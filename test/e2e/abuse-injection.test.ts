@@ -92,10 +92,11 @@ describe('hostile text from GitHub and from people is escaped everywhere it is s
     expect(allText(body)).toContain('Blocker: &lt;!channel&gt; &lt;!here&gt; &lt;@U0HOSTILE1&gt;');
   });
 
-  it('schedule: a hostile README row through sync, the sync answer, the post and /schedule 1.37', async () => {
+  it('schedule: a hostile README row through sync, the sync answer, the post and /schedule 1.37 all', async () => {
     const sync = await ask(people.admin.id, '/schedule', 'sync');
     expect(allText(sync)).toContain('imported');
-    const cycle = await ask(people.member.id, '/schedule', '1.37');
+    // The row sits at the end of the cycle: the whole timeline shows it (the default view is the current weeks).
+    const cycle = await ask(people.member.id, '/schedule', '1.37 all');
     expect(allText(cycle)).toContain('PWNBOLD');
     await ask(people.member.id, '/schedule', '');
   });
