@@ -220,12 +220,16 @@ describe('card renderer', () => {
     const r = row();
     const deadline = {
       release: '1.35.4',
-      deadline: DateTime.fromISO('2026-07-10T12:00:00Z', { zone: 'utc' }),
+      // Schedule date 2026-07-10, AoE: the day ends at 2026-07-11 12:00 UTC.
+      deadline: DateTime.fromISO('2026-07-11T12:00:00Z', { zone: 'utc' }),
+      zone: 'AoE',
     };
     const card = renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg), deadline });
     expect(validateMessage(card)).toEqual([]);
     const json = JSON.stringify(card);
-    expect(json).toContain('Next cherry-pick deadline for release-1.35: *2026-07-10 12:00 UTC* (for 1.35.4)');
+    expect(json).toContain(
+      'Next cherry-pick deadline for release-1.35 (1.35.4): *Fri 10 Jul, end of day AoE* (<!date^1783771200^{date_short} at {time}|Sat 11 Jul 2026 12:00 UTC> your time)',
+    );
     expect(json).toContain('https://github.com/kubernetes/kubernetes/pull/138324|#138324');
     const actions = card.blocks.find((b) => b.type === 'actions') as {
       elements: Array<{ action_id: string; value: string }>;
@@ -245,7 +249,9 @@ describe('card renderer', () => {
     const decided = { decidedAt: '2026-07-01T09:30:00Z', actor: 'U8DFY4TTK' };
     const approved = row({ ...decided, state: 'approved', action: 'approve' });
     const a = renderCard({ ...base, row: approved, gates: evaluateGates(approved.snapshot, cfg) });
-    expect(JSON.stringify(a)).toContain('*Approved* by <@U8DFY4TTK> at 2026-07-01 09:30 UTC');
+    expect(JSON.stringify(a)).toContain(
+      '*Approved* by <@U8DFY4TTK> on <!date^1782898200^{date_short} at {time}|Wed 1 Jul 2026 09:30 UTC>.',
+    );
     expect(a.blocks.some((b) => b.type === 'actions')).toBe(false);
     const dry = row({ ...decided, state: 'approved', action: 'approve', dryRun: true });
     expect(
@@ -337,7 +343,8 @@ describe('modal, list and audit renderers', () => {
     const out = renderList(rows, { now });
     expect(validateMessage(out)).toEqual([]);
     expect(JSON.stringify(out)).toContain('3d old');
-    expect(JSON.stringify(out)).toContain('and 80 more');
+    expect(JSON.stringify(out)).toContain('Showing the oldest 40 of 120. Not shown: 80 on `release-1.35`.');
+    expect(JSON.stringify(out)).toContain('`/cherrypick list release-1.35`');
     expect(JSON.stringify(out)).not.toContain('<!channel>');
     expect(humanAge('2026-07-01T08:15:00Z', now)).toBe('45m');
     expect(humanAge('2026-06-30T09:00:00Z', now)).toBe('24h');
@@ -372,9 +379,10 @@ describe('modal, list and audit renderers', () => {
     );
     expect(validateMessage(out)).toEqual([]);
     const json = JSON.stringify(out);
-    expect(json).toContain('2026-07-01 11:00');
-    expect(json).toContain('<@U1> tried to approve; it failed');
-    expect(fmtTime('2026-07-01T09:00:00Z', 'UTC')).toBe('2026-07-01 09:00 UTC');
+    // Each reader sees their own zone; the fallback names the asker's.
+    expect(json).toContain('<!date^1782896400^{date_short} at {time}|Wed 1 Jul 2026 11:00 CEST>');
+    expect(json).toContain('<@U1> tried to approve it, and it failed: GitHub answered HTTP 502');
+    expect(fmtTime('2026-07-01T09:00:00Z', 'UTC')).toBe('Wed 1 Jul 2026 09:00 UTC');
   });
 });
 
@@ -391,8 +399,24 @@ describe('GitHub errors and text posted to GitHub', () => {
     expect(isRetryable({ status: 422 })).toBe(false);
     expect(isRetryable(new Error('socket hang up'))).toBe(true);
     expect(describeGitHubError(Object.assign(new Error('Bad Gateway'), { status: 502 }))).toBe(
-      'GitHub answered HTTP 502 (Bad Gateway)',
+      'GitHub answered HTTP 502 Bad Gateway',
     );
+    // GitHub's generic docs link is not a reason.
+    expect(
+      describeGitHubError(
+        Object.assign(new Error('Bad Gateway - https://docs.github.com/rest'), { status: 502 }),
+      ),
+    ).toBe('GitHub answered HTTP 502 Bad Gateway');
+    expect(
+      describeGitHubError(
+        Object.assign(
+          new Error(
+            'Resource not accessible by integration - https://docs.github.com/rest/issues/labels#add-labels-to-an-issue',
+          ),
+          { status: 403 },
+        ),
+      ),
+    ).toBe('GitHub answered HTTP 403 Forbidden: Resource not accessible by integration');
   });
 
   it('neutralises mentions and markers', () => {
