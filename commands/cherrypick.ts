@@ -234,7 +234,10 @@ function registerRejectButton(app: App, deps: Deps): void {
       if (!(await mayAct(ctx.deps, ctx.user)))
         return { ...say(`:no_entry: ${whoCanApprove(ctx.deps)}`), outcome: 'refused' };
       if (row.state !== 'pending' || row.prState !== 'open')
-        return { ...say(notRejectable(row.prState, row.state, escapeEntities(refKey(ref)))), outcome: 'refused' };
+        return {
+          ...say(notRejectable(row.prState, row.state, escapeEntities(refKey(ref)))),
+          outcome: 'refused',
+        };
       try {
         await ctx.deps.slack.views.open({ trigger_id: ctx.triggerId, view: rejectModal(row) });
       } catch (err) {
@@ -265,8 +268,7 @@ function registerRejectModal(app: App, deps: Deps): void {
       if (!reason) return fieldError('Give a reason: it is posted on the pull request.');
       if (reason.length > REASON_MAX) return fieldError(`Keep it under ${REASON_MAX} characters.`);
       if (!ref) return fieldError('This form no longer names a pull request.');
-      if (!(await mayAct(deps, user)))
-        return fieldError(notAnApproverPlain, 'refused');
+      if (!(await mayAct(deps, user))) return fieldError(notAnApproverPlain, 'refused');
       return {
         async after() {
           let outcome: Outcome;

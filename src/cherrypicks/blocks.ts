@@ -96,8 +96,12 @@ export function deadlineWords(d: CardDeadline, fallbackZone: string): string {
   const local = d.deadline.setZone(zone);
   const zoneName = d.zone === 'AoE' ? 'AoE' : local.toFormat('ZZZZ', { locale: 'en-GB' });
   const endOfDay = local.hour === 0 && local.minute === 0 && local.second === 0;
-  const day = (endOfDay ? local.minus({ milliseconds: 1 }) : local).toFormat('ccc d LLL', { locale: 'en-GB' });
-  const named = endOfDay ? `${day}, end of day ${zoneName}` : `${day}, ${local.toFormat('HH:mm')} ${zoneName}`;
+  const day = (endOfDay ? local.minus({ milliseconds: 1 }) : local).toFormat('ccc d LLL', {
+    locale: 'en-GB',
+  });
+  const named = endOfDay
+    ? `${day}, end of day ${zoneName}`
+    : `${day}, ${local.toFormat('HH:mm')} ${zoneName}`;
   const yours = slackDate(d.deadline, '{date_short} at {time}', fmtTime(d.deadline, fallbackZone));
   return `*${named}* (${yours} your time)`;
 }
@@ -323,9 +327,7 @@ export function renderList(
   const all = byBranch(rows.map((r) => r.row));
   const shownCounts = new Map(byBranch(shown.map((r) => r.row)));
   if (left > 0 && !opts.branch)
-    blocks.push(
-      section(`*By branch:* ${all.map(([b, n]) => `\`${escapeEntities(b)}\` ${n}`).join(' · ')}`),
-    );
+    blocks.push(section(`*By branch:* ${all.map(([b, n]) => `\`${escapeEntities(b)}\` ${n}`).join(' · ')}`));
   blocks.push(...lineSections(lines));
   if (left > 0) {
     const head = `Showing the oldest ${shown.length} of ${rows.length}${where}.`;
@@ -372,7 +374,9 @@ export function renderAudit(key: string, rows: AuditRow[], opts: { timezone: str
   const lines = shown.map((r) => {
     const who = r.actor ? `<@${r.actor}>` : 'GitHub';
     const what = AUDIT_WORDS[r.action] ?? escapeEntities(r.action);
-    const detail = r.detail ? `: ${escapeMrkdwn(cut(tidyGitHubReason(r.detail), 300))}` : '';
+    const text = r.detail ? escapeMrkdwn(cut(tidyGitHubReason(r.detail).replace(/\s*\n\s*/g, ' '), 300)) : '';
+    // A rejection's detail is the rejecter's reason: quoted, so it reads as their words.
+    const detail = text ? (r.action === 'rejected' ? `: “${text}”` : `: ${text}`) : '';
     return `• ${when(r.at, opts.timezone)}: ${who} ${what}${detail}${r.dryRun ? ' _(dry run)_' : ''}`;
   });
   const title = `*Audit of ${link(opts.url, key)}*`;

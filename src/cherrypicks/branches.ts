@@ -75,9 +75,25 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** `known` ordered closest to `typed` first (fewest edits), newest branch first among equals. */
+/** How far apart two release versions are (1.38 is 1 from 1.37), or a large number when either is not one. */
+function versionDistance(a: string, b: string): number {
+  const va = MINOR.exec(a);
+  const vb = MINOR.exec(b);
+  if (!va || !vb) return 1e9;
+  return Math.abs(Number(va[1]) - Number(vb[1])) * 1000 + Math.abs(Number(va[2]) - Number(vb[2]));
+}
+
+/**
+ * `known` ordered closest to `typed` first: fewest edits (a typo), then the nearest version (digits
+ * all differ by one edit), then the newest branch.
+ */
 export function closestFirst(typed: string, known: string[]): string[] {
-  return [...known].sort((a, b) => editDistance(typed, a) - editDistance(typed, b) || compareBranches(b, a));
+  return [...known].sort(
+    (a, b) =>
+      editDistance(typed, a) - editDistance(typed, b) ||
+      versionDistance(typed, a) - versionDistance(typed, b) ||
+      compareBranches(b, a),
+  );
 }
 
 /** Throws a UserError naming the known branches, closest first, unless relbot knows `branch`. */

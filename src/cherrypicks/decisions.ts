@@ -58,8 +58,7 @@ export async function approve(deps: Deps, ref: PrRef, user: string): Promise<Out
   if (!row) return { ok: false, text: `relbot does not track ${shown}; run \`/cherrypick ${shown}\` first.` };
   if (!(await mayAct(deps, user))) return { ok: false, text: `:no_entry: ${whoCanApprove(deps)}` };
   const login = deps.directory.githubLoginFor(user);
-  if (sameLogin(login, row.snapshot.author))
-    return { ok: false, text: ownPrRefusal(deps, shown) };
+  if (sameLogin(login, row.snapshot.author)) return { ok: false, text: ownPrRefusal(deps, shown) };
   // Settled or closed: the claim below could not succeed, so say why without trying (repeat clicks
   // on a card that is already decided).
   if (row.prState !== 'open' || row.state === 'approved' || row.state === 'rejected')

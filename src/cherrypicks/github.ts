@@ -51,8 +51,11 @@ export function describeGitHubError(err: unknown): string {
   if (status === 429 || (status === 403 && /rate limit/i.test(msg)))
     return `GitHub's rate limit was reached (HTTP ${status})`;
   const standard = STATUS_CODES[status];
-  if (!msg || msg === String(status) || msg === standard) return `GitHub answered HTTP ${status} ${standard ?? ''}`.trim();
-  return standard ? `GitHub answered HTTP ${status} ${standard}: ${msg}` : `GitHub answered HTTP ${status}: ${msg}`;
+  if (!msg || msg === String(status) || msg === standard)
+    return `GitHub answered HTTP ${status} ${standard ?? ''}`.trim();
+  return standard
+    ? `GitHub answered HTTP ${status} ${standard}: ${msg}`
+    : `GitHub answered HTTP ${status}: ${msg}`;
 }
 
 export async function fetchPull(gh: GitHub, ref: PrRef, titlePrefix: string): Promise<PullSnapshot> {

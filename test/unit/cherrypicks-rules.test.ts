@@ -428,7 +428,9 @@ describe('GitHub errors and text posted to GitHub', () => {
   it('config defaults and validation', () => {
     expect(cfg.label).toBe('cherry-pick-approved');
     // The wake-up moved to jobs.cherrypick-discovery; the old key names its new place.
-    expect(() => cherrypicksConfig.parse({ discoveryCron: '*/5 * * * *' })).toThrow(/jobs\.cherrypick-discovery/);
+    expect(() => cherrypicksConfig.parse({ discoveryCron: '*/5 * * * *' })).toThrow(
+      /jobs\.cherrypick-discovery/,
+    );
     expect(() => cherrypicksConfig.parse({ branchPattern: '(' })).toThrow();
     expect(() => cherrypicksConfig.parse({ bogus: 1 })).toThrow();
   });
