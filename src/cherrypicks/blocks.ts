@@ -290,7 +290,7 @@ function searchLink(branch: string, gh: { repos: string[]; unapprovedLabel: stri
   const q = `is:pr is:open base:${branch} label:"${gh.unapprovedLabel}" ${gh.repos.map((r) => `repo:${r}`).join(' ')}`;
   return link(
     `https://github.com/search?type=pullrequests&q=${encodeURIComponent(q)}`,
-    `GitHub's list of open picks on ${branch}`,
+    `GitHub's search for unapproved picks on ${branch}`,
   );
 }
 
@@ -342,8 +342,9 @@ export function renderList(
         ),
       );
     } else {
-      const more = opts.github ? ` The newest ${left} are in ${searchLink(opts.branch, opts.github)}.` : '';
-      blocks.push(context(`${head} ${left} newer ${left === 1 ? 'is' : 'are'} not shown.${more}`));
+      const rest = left === 1 ? 'The newest one is not shown.' : `The ${left} newest are not shown.`;
+      const more = opts.github ? ` ${searchLink(opts.branch, opts.github)} lists them all.` : '';
+      blocks.push(context(`${head} ${rest}${more}`));
     }
   }
   return message(title.replace(/\*/g, ''), blocks);

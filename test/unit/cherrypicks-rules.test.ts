@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import {
   ACTIONS,
   cardHash,
+  deadlineWords,
   fmtTime,
   humanAge,
   rejectModal,
@@ -11,9 +12,10 @@ import {
   renderCard,
   renderList,
 } from '../../src/cherrypicks/blocks';
+import { closestFirst } from '../../src/cherrypicks/branches';
 import { cherrypicksConfig, PROW_BLOCKING_LABELS } from '../../src/cherrypicks/config';
 import { evaluateGates, type PullSnapshot } from '../../src/cherrypicks/gates';
-import { describeGitHubError, isRetryable } from '../../src/cherrypicks/github';
+import { describeGitHubError, isRetryable, tidyGitHubReason } from '../../src/cherrypicks/github';
 import {
   isScriptTitle,
   keyToRef,
@@ -433,5 +435,104 @@ describe('GitHub errors and text posted to GitHub', () => {
     );
     expect(() => cherrypicksConfig.parse({ branchPattern: '(' })).toThrow();
     expect(() => cherrypicksConfig.parse({ bogus: 1 })).toThrow();
+  });
+});
+
+describe('issue 13: answers a release team can trust', () => {
+  const base = { label: 'cherry-pick-approved', dryRun: false, timezone: 'UTC', siblings: [] as PickRow[] };
+  const deadline = {
+    release: '1.35.4',
+    deadline: DateTime.fromISO('2026-07-11T12:00:00Z', { zone: 'utc' }),
+    zone: 'AoE',
+  };
+  const text = (r: PickRow) =>
+    JSON.stringify(renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg), deadline }));
+
+  it('the deadline names the schedule day and its zone; another cut-off policy reads as such', () => {
+    expect(deadlineWords(deadline, 'Asia/Tokyo')).toBe(
+      '*Fri 10 Jul, end of day AoE* (<!date^1783771200^{date_short} at {time}|Sat 11 Jul 2026 21:00 GMT+9> your time)',
+    );
+    const pacific = {
+      ...deadline,
+      deadline: DateTime.fromISO('2026-07-11T01:00:00Z'),
+      zone: 'America/Los_Angeles',
+    };
+    expect(deadlineWords(pacific, 'UTC')).toMatch(/^\*Fri 10 Jul, 18:00 (PDT|GMT-7)\* \(/);
+  });
+
+  it('closed, merged and rejected cards show no gate marks and no deadline; past tense', () => {
+    const closed = text(row({ prState: 'closed' }, { state: 'closed', labels: [] }));
+    expect(closed).toContain('The pull request was closed before anyone decided on it.');
+    const merged = text(
+      row(
+        { prState: 'merged', state: 'approved', actor: 'U1', decidedAt: '2026-07-01T09:00:00Z' },
+        { merged: true },
+      ),
+    );
+    expect(merged).toContain(':lock: The pull request was merged afterwards.');
+    const rejected = text(
+      row(
+        { state: 'rejected', actor: 'U1', decidedAt: '2026-07-01T09:00:00Z', reason: 'no' },
+        { labels: [] },
+      ),
+    );
+    for (const t of [closed, merged, rejected]) {
+      expect(t).not.toContain('Next cherry-pick deadline');
+      expect(t).not.toContain(':x:');
+      expect(t).not.toContain('*Gates:*');
+    }
+    // A failed approval of a PR closed since: no "use Retry" (there is no button).
+    const failedClosed = text(row({ prState: 'closed', state: 'failed', action: 'approve', actor: 'U1' }));
+    expect(failedClosed).not.toContain('Retry');
+    expect(failedClosed).toContain('was closed before the approval by <@U1> could be finished');
+    // A live card keeps both.
+    expect(text(row({}, { labels: [] }))).toContain('Next cherry-pick deadline');
+  });
+
+  it('more siblings than shown are counted, not dropped', () => {
+    const sibs = Array.from({ length: 18 }, (_, i) =>
+      row(
+        {},
+        { number: 2000 + i, base: `release-1.${30 - i}`, htmlUrl: `https://github.com/k/k/pull/${2000 + i}` },
+      ),
+    );
+    const t = JSON.stringify(
+      renderCard({ ...base, row: row(), gates: evaluateGates(row().snapshot, cfg), siblings: sibs }),
+    );
+    expect(t).toContain('and 3 more on other branches');
+  });
+
+  it('a branch list too long to show links to the rest on GitHub', () => {
+    const now = DateTime.fromISO('2026-07-01T09:00:00Z', { zone: 'utc' });
+    const rows = Array.from({ length: 41 }, (_, i) => {
+      const r = row({}, { number: 3000 + i });
+      return { row: r, gates: evaluateGates(r.snapshot, cfg) };
+    });
+    const out = JSON.stringify(
+      renderList(rows, {
+        now,
+        branch: 'release-1.35',
+        github: {
+          repos: ['kubernetes/kubernetes'],
+          unapprovedLabel: 'do-not-merge/cherry-pick-not-approved',
+        },
+      }),
+    );
+    expect(out).toContain('Showing the oldest 40 of 41 on `release-1.35`. The newest one is not shown.');
+    expect(out).toContain("GitHub's search for unapproved picks on release-1.35> lists them all.");
+  });
+
+  it('known branches are offered closest first', () => {
+    const known = ['release-1.37', 'release-1.36', 'release-1.35', 'release-1.34'];
+    expect(closestFirst('release-1.38', known)).toEqual(known);
+    expect(closestFirst('release-1.33', known)).toEqual([...known].reverse());
+    expect(closestFirst('release-9.99', known)[0]).toBe('release-1.37');
+    expect(closestFirst('relase-1.35', known)[0]).toBe('release-1.35');
+  });
+
+  it('stored GitHub reasons lose the docs link when shown', () => {
+    expect(tidyGitHubReason('GitHub answered HTTP 502 (Bad Gateway - https://docs.github.com/rest)')).toBe(
+      'GitHub answered HTTP 502 Bad Gateway',
+    );
   });
 });
