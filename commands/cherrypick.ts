@@ -14,6 +14,7 @@ import { keyToRef, normalizeBranch, type PrRef, parsePrRef, prUrl, refKey } from
 import {
   approve,
   approveAll,
+  assertKnownBranch,
   cpConfig,
   discover,
   gatesOf,
@@ -21,9 +22,11 @@ import {
   LookupError,
   lookup,
   mayAct,
+  notAnApproverPlain,
   type Outcome,
   reject,
   retry,
+  safeDeadline,
   storeOf,
   watchedRepo,
   watchedRepos,
@@ -90,6 +93,7 @@ export const spec: CommandSpec = {
           siblings: storeOf(ctx.deps).siblings(row),
           label: cpConfig(ctx.deps).label,
           dryRun: isDryRun(ctx.deps),
+          deadline: safeDeadline(ctx.deps, row.base),
           timezone: await ctx.deps.directory.timeZone(ctx.user, ctx.deps.config.timezone),
         });
         const channel = row.cardChannel ?? channelFor(ctx.deps.config, 'cherrypicks');
@@ -118,13 +122,16 @@ export const spec: CommandSpec = {
             `\`${escapeEntities(cut(normalizeBranch(ctx.args[0]!), 60))}\` is not a release branch.`,
             'Use a branch such as `release-1.36` (or just `1.36`).',
           );
+        // A typo must not read as "nothing waiting": a branch relbot does not know is an error.
+        if (branch) assertKnownBranch(ctx.deps, branch);
         // Kept for the rest of the minute while no pick changes, so asking again is answered in the ack.
         const stamp = ctx.deps.answers.stamp('cherrypicks');
         const now = ctx.deps.clock.now();
         const rows = storeOf(ctx.deps)
           .pending(branch)
           .map((row) => ({ row, gates: gatesOf(ctx.deps, row.snapshot) }));
-        const reply: Reply = { response_type: 'ephemeral', ...renderList(rows, { now, branch }) };
+        const github = { repos: watchedRepos(ctx.deps), unapprovedLabel: cpConfig(ctx.deps).unapprovedLabel };
+        const reply: Reply = { response_type: 'ephemeral', ...renderList(rows, { now, branch, github }) };
         ctx.deps.answers.set(`/cherrypick|list|${branch ?? ''}`, stamp, reply);
         return reply;
       },
@@ -156,6 +163,19 @@ function listBranch(ctx: CommandContext): string | undefined | null {
   if (!ctx.args[0]) return undefined;
   const branch = normalizeBranch(ctx.args[0]);
   return new RegExp(cpConfig(ctx.deps).branchPattern).test(branch) ? branch : null;
+}
+
+/** Why Reject… does nothing on a pick that is not pending, in the tense of what happened. */
+function notRejectable(prState: string, state: string, shown: string): string {
+  if (prState !== 'open') return `${shown} was ${prState}, so there is nothing left to reject.`;
+  const past: Record<string, string> = {
+    approved: 'was already approved',
+    rejected: 'was already rejected',
+    approving: 'is being approved right now',
+    rejecting: 'is being rejected right now',
+  };
+  if (state === 'failed') return `The last attempt on ${shown} failed. Use *Retry* on its card to finish it.`;
+  return `${shown} ${past[state] ?? `is ${state}`}, so it cannot be rejected now.`;
 }
 
 /** An ephemeral answer: the mrkdwn text, in one section. */
@@ -215,9 +235,7 @@ function registerRejectButton(app: App, deps: Deps): void {
         return { ...say(`:no_entry: ${whoCanApprove(ctx.deps)}`), outcome: 'refused' };
       if (row.state !== 'pending' || row.prState !== 'open')
         return {
-          ...say(
-            `${escapeEntities(refKey(ref))} is ${row.prState !== 'open' ? row.prState : row.state}; it cannot be rejected now.`,
-          ),
+          ...say(notRejectable(row.prState, row.state, escapeEntities(refKey(ref)))),
           outcome: 'refused',
         };
       try {
@@ -250,8 +268,7 @@ function registerRejectModal(app: App, deps: Deps): void {
       if (!reason) return fieldError('Give a reason: it is posted on the pull request.');
       if (reason.length > REASON_MAX) return fieldError(`Keep it under ${REASON_MAX} characters.`);
       if (!ref) return fieldError('This form no longer names a pull request.');
-      if (!(await mayAct(deps, user)))
-        return fieldError(cut(whoCanApprove(deps).replace(/<[^>]*>/g, 'a listed user'), 150), 'refused');
+      if (!(await mayAct(deps, user))) return fieldError(notAnApproverPlain, 'refused');
       return {
         async after() {
           let outcome: Outcome;

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import { channelFor } from '../deps';
 import { nextCherryPickDeadline } from '../schedule/api';
-import { cardHash, renderCard } from './blocks';
+import { type CardDeadline, cardHash, renderCard } from './blocks';
 import { hasLabel, type PullSnapshot } from './gates';
 import { type PrRef, refKey, rowRef } from './refs';
 import { cpConfig, gatesOf, isDryRun, nowIso, storeOf } from './shared';
@@ -73,10 +73,14 @@ export async function refreshSiblingCards(deps: Deps, row: PickRow): Promise<voi
   for (const sib of storeOf(deps).siblings(row)) await refreshCard(deps, rowRef(sib));
 }
 
-function safeDeadline(deps: Deps, branch: string) {
+/** The branch's next cherry-pick deadline from the schedule feature, if it knows one. */
+export function safeDeadline(deps: Deps, branch: string): CardDeadline | undefined {
   try {
     const d = nextCherryPickDeadline(deps, branch);
-    return d ? { release: d.release, deadline: d.deadline } : undefined;
+    // The schedule's deadlines are dates; its cut-off policy says in which zone that day ends.
+    return d
+      ? { release: d.release, deadline: d.deadline, zone: deps.config.schedule.cherryPickCutoff.zone }
+      : undefined;
   } catch (err) {
     deps.log.warn({ err, branch }, 'no cherry-pick deadline from the schedule feature');
     return undefined;

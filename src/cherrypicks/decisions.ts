@@ -1,10 +1,10 @@
 import type { Deps } from '../deps';
 import { escapeEntities } from '../slack/escape';
-import { fmtTime, keyOfRow } from './blocks';
+import { keyOfRow, when } from './blocks';
 import { refreshCard, refreshSiblingCards } from './cards';
 import { hasLabel } from './gates';
 import { addLabel, describeGitHubError, fetchPull, postCommentOnce } from './github';
-import { githubName, mayAct, sameLogin, sanitizeForGitHub, whoCanApprove } from './permissions';
+import { githubName, mayAct, ownPrRefusal, sameLogin, sanitizeForGitHub, whoCanApprove } from './permissions';
 import { type PrRef, refKey, rowRef } from './refs';
 import { claimsStaleBefore, cpConfig, gatesOf, isDryRun, nowIso, storeOf } from './shared';
 import type { PickRow } from './store';
@@ -23,20 +23,22 @@ export const REJECT_MARKER = '<!-- relbot:cherrypick-reject -->';
 function describeBusy(row: PickRow | undefined, key: string, tz: string): string {
   const shown = escapeEntities(key);
   if (!row) return `relbot does not track ${shown}.`;
-  if (row.prState !== 'open') return `${shown} is ${row.prState}; nothing to do.`;
+  if (row.prState !== 'open') return `${shown} was ${row.prState}, so there is nothing left to decide.`;
   const who = row.actor ? `<@${row.actor}>` : 'GitHub';
-  const at = row.decidedAt ? ` at ${fmtTime(row.decidedAt, tz)}` : '';
+  const at = row.decidedAt ? ` on ${when(row.decidedAt, tz)}` : '';
   switch (row.state) {
     case 'approving':
       return `${who} is approving ${shown} right now.`;
     case 'rejecting':
       return `${who} is rejecting ${shown} right now.`;
     case 'approved':
-      return `${shown} is already approved (by ${who}${at}).`;
+      return row.actor
+        ? `${shown} was already approved by ${who}${at}.`
+        : `${shown} was already approved on GitHub${at}.`;
     case 'rejected':
       return `${shown} was already rejected by ${who}${at}.`;
     case 'failed':
-      return `The last ${row.action === 'reject' ? 'rejection' : 'approval'} of ${shown} failed; use Retry on its card.`;
+      return `The last ${row.action === 'reject' ? 'rejection' : 'approval'} of ${shown} failed. Use *Retry* on its card to finish it.`;
     default:
       return `${shown} cannot be changed right now.`;
   }
@@ -56,11 +58,7 @@ export async function approve(deps: Deps, ref: PrRef, user: string): Promise<Out
   if (!row) return { ok: false, text: `relbot does not track ${shown}; run \`/cherrypick ${shown}\` first.` };
   if (!(await mayAct(deps, user))) return { ok: false, text: `:no_entry: ${whoCanApprove(deps)}` };
   const login = deps.directory.githubLoginFor(user);
-  if (sameLogin(login, row.snapshot.author))
-    return {
-      ok: false,
-      text: `:no_entry: You opened ${shown}, so you cannot approve it yourself. Another approver must: ${whoCanApprove(deps)}`,
-    };
+  if (sameLogin(login, row.snapshot.author)) return { ok: false, text: ownPrRefusal(deps, shown) };
   // Settled or closed: the claim below could not succeed, so say why without trying (repeat clicks
   // on a card that is already decided).
   if (row.prState !== 'open' || row.state === 'approved' || row.state === 'rejected')
@@ -76,7 +74,7 @@ export async function approve(deps: Deps, ref: PrRef, user: string): Promise<Out
     if (sameLogin(login, fresh.author)) {
       store.release(ref, claimId);
       await refreshCard(deps, ref);
-      return { ok: false, text: `:no_entry: You opened ${shown}, so you cannot approve it yourself.` };
+      return { ok: false, text: ownPrRefusal(deps, shown) };
     }
     const gates = gatesOf(deps, fresh);
     if (!claimed.labelDone && hasLabel(fresh.labels, cfg.label)) {
@@ -132,7 +130,7 @@ export async function approve(deps: Deps, ref: PrRef, user: string): Promise<Out
     await refreshCard(deps, ref);
     return {
       ok: false,
-      text: `:x: The approval of ${shown} did *not* complete: ${escapeEntities(reason)}. The card offers *Retry*.`,
+      text: `:x: The approval of ${shown} did *not* complete: ${escapeEntities(reason)}. Use *Retry* on its card to finish it.`,
     };
   }
 }
@@ -186,7 +184,7 @@ export async function reject(deps: Deps, ref: PrRef, user: string, reason: strin
     await refreshCard(deps, ref);
     return {
       ok: false,
-      text: `:x: The rejection of ${shown} did *not* complete: ${escapeEntities(reasonText)}. The card offers *Retry*.`,
+      text: `:x: The rejection of ${shown} did *not* complete: ${escapeEntities(reasonText)}. Use *Retry* on its card to finish it.`,
     };
   }
 }

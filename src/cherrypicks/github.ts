@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { GitHub } from '../github';
 import type { CommitStatus, PullSnapshot } from './gates';
 import { type PrRef, parseOriginals } from './refs';
@@ -26,16 +27,35 @@ export function isRetryable(err: unknown): boolean {
   return false;
 }
 
-/** A short sentence describing a GitHub failure, for the card and the ephemeral answer. */
+/**
+ * GitHub's error messages end in a link to its generic REST docs ("Bad Gateway -
+ * https://docs.github.com/rest"); a person reading why an approval failed needs the reason, not
+ * the link. Also tidies reasons stored before this was done ("HTTP 502 (Bad Gateway - …)").
+ */
+export function tidyGitHubReason(text: string): string {
+  return text
+    .replace(/\s*-\s*https?:\/\/docs\.github\.com[^\s)]*/g, '')
+    .replace(/HTTP (\d{3}) \(([^()]*)\)/g, 'HTTP $1 $2')
+    .trim();
+}
+
+/** A short phrase describing a GitHub failure, for the card, the audit and the ephemeral answer. */
 export function describeGitHubError(err: unknown): string {
   const status = httpStatus(err);
-  const msg = String((err as Error)?.message ?? err)
-    .split('\n')[0]!
-    .slice(0, 160);
-  if (status === undefined) return `GitHub could not be reached (${msg})`;
+  const msg = tidyGitHubReason(
+    String((err as Error)?.message ?? err)
+      .split('\n')[0]!
+      .slice(0, 200),
+  ).slice(0, 160);
+  if (status === undefined) return `GitHub could not be reached (${msg || 'no answer'})`;
   if (status === 429 || (status === 403 && /rate limit/i.test(msg)))
-    return `GitHub rate limit (HTTP ${status})`;
-  return `GitHub answered HTTP ${status} (${msg})`;
+    return `GitHub's rate limit was reached (HTTP ${status})`;
+  const standard = STATUS_CODES[status];
+  if (!msg || msg === String(status) || msg === standard)
+    return `GitHub answered HTTP ${status} ${standard ?? ''}`.trim();
+  return standard
+    ? `GitHub answered HTTP ${status} ${standard}: ${msg}`
+    : `GitHub answered HTTP ${status}: ${msg}`;
 }
 
 export async function fetchPull(gh: GitHub, ref: PrRef, titlePrefix: string): Promise<PullSnapshot> {

@@ -1,7 +1,8 @@
 /** The cherry-pick feature's use cases in one import; each lives in the module named beside it. */
 
-export { refreshCard, track } from './cards';
+export { assertKnownBranch } from './branches';
+export { refreshCard, safeDeadline, track } from './cards';
 export { APPROVE_MARKER, approve, approveAll, type Outcome, REJECT_MARKER, reject, retry } from './decisions';
 export { discover, LookupError, lookup } from './discovery';
-export { mayAct, sanitizeForGitHub, whoCanApprove } from './permissions';
+export { mayAct, notAnApproverPlain, sanitizeForGitHub, whoCanApprove } from './permissions';
 export { cpConfig, gatesOf, isDryRun, storeOf, watchedRepo, watchedRepos } from './shared';

@@ -350,6 +350,13 @@ export class PickStore {
     return raws.map(fromRaw);
   }
 
+  /** Every branch relbot has tracked a pick on (in any state). */
+  branches(): string[] {
+    return (this.db.prepare('SELECT DISTINCT base FROM cherrypicks').all() as Array<{ base: string }>).map(
+      (r) => r.base,
+    );
+  }
+
   /** Open tracked picks (discovery re-checks the ones search no longer returns). */
   openKeys(): Array<{ repo: string; number: number }> {
     return this.db.prepare("SELECT repo, number FROM cherrypicks WHERE pr_state = 'open'").all() as Array<{

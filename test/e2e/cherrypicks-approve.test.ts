@@ -59,7 +59,10 @@ describe('approving cherry-picks from the card', () => {
     expect(mine[0]!.body).toContain('approved by @cpanato from Slack');
     await h.slack.waitFor(() => cardText(card(h, CP.green136)).includes('*Approved* by'));
     const updated = card(h, CP.green136);
-    expect(cardText(updated)).toContain(`*Approved* by <@${APPROVER}> at 2026-07-01 09:00 UTC`);
+    // Each reader sees the instant in their own zone; the fallback names the channel's zone.
+    expect(cardText(updated)).toContain(
+      `*Approved* by <@${APPROVER}> on <!date^1782896400^{date_short} at {time}|Wed 1 Jul 2026 09:00 UTC>.`,
+    );
     expect(actionIds(updated)).toEqual([]);
     expect(auditRows(h, CP.green136)).toEqual([
       {
@@ -93,7 +96,9 @@ describe('approving cherry-picks from the card', () => {
     const calls = h.github.calls.length;
     await h.driver.click(people.member.id, c, 'cherrypick_approve');
     const [answer] = await waitAnswers(h, people.member.id, before);
-    expect(answer).toContain('Only members of <!subteam^S0RELMGRS>, GitHub @justaugustus can approve');
+    expect(answer).toContain(
+      'Only members of <!subteam^S0RELMGRS> or GitHub user @justaugustus can approve or reject cherry-picks.',
+    );
     expect(h.github.calls.slice(calls).filter((x) => x.method !== 'GET')).toEqual([]);
     expect(stateOf(h, CP.green135)).toBe('pending');
     expect(actionIds(card(h, CP.green135))).toContain('cherrypick_approve');

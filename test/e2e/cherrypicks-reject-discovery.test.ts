@@ -83,7 +83,7 @@ describe('rejecting a cherry-pick through the modal', () => {
     const audit = allText(
       (await h.driver.command(people.member.id, '/cherrypick', `audit ${REPO}#${n}`)).body,
     );
-    expect(audit).toContain(`<@${APPROVER}> rejected — Not eligible`);
+    expect(audit).toContain(`<@${APPROVER}> rejected it: “Not eligible`);
   });
 
   it('a non-approver submitting the modal is refused in the form', async () => {
@@ -222,7 +222,9 @@ describe('discovery job', () => {
     expect(cards(h, CP.hold)).toHaveLength(1);
     expect(cardText(card(h, CP.hold))).toContain('failing: pull-kubernetes-unit');
     expect(card(h, CP.hold).edits).toBeGreaterThan(0);
-    expect(cardText(card(h, CP.missingLgtm))).toContain('The pull request is closed');
+    expect(cardText(card(h, CP.missingLgtm))).toContain(
+      ':lock: The pull request was closed before anyone decided on it. Nothing is left to approve.',
+    );
     expect(actionIds(card(h, CP.missingLgtm))).toEqual([]);
   });
 

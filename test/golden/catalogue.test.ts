@@ -344,6 +344,7 @@ describe('cherry-picks: answers, errors, every card state, the reject modal', ()
       ['no-such-pr', '#999999'],
       ['two-prs', `${url(CP.green136)} ${url(CP.green135)}`],
       ['list-bad-branch', 'list release-banana'],
+      ['list-unknown-branch', 'list release-9.99'],
       ['audit-no-pr', 'audit'],
     ];
     for (const [name, text] of errors)
@@ -495,6 +496,46 @@ describe('cherry-picks: answers, errors, every card state, the reject modal', ()
     const sent = c.since(mark);
     book.record('cherrypick.card-approved-on-github', updatesOf(sent, CP.byApprover).at(-1));
     book.record('cherrypick.card-closed', updatesOf(sent, CP.missingLgtm).at(-1));
+  });
+
+  test('too long to show whole: the list names every branch and how to see the rest; so does the audit', async () => {
+    // 42 waiting picks on release-1.36 (more than one answer shows) and 3 on release-1.35.
+    for (let i = 0; i < 45; i++) {
+      const n = 141_001 + i;
+      const branch = i < 42 ? 'release-1.36' : 'release-1.35';
+      const pr = h.github.addPull({
+        owner: 'kubernetes',
+        repo: 'kubernetes',
+        number: n,
+        title: `Automated cherry pick of #139960: apiserver: fix watch cache ${i + 1}`,
+        body: `Cherry pick of #139960 on ${branch}.`,
+        user: 'aojea',
+        labels: ['lgtm', 'approved', 'cncf-cla: yes', 'do-not-merge/cherry-pick-not-approved'],
+        created_at: '2026-06-25T08:00:00Z',
+        pull: { base: branch, head: `automated-cherry-pick-of-#139960-upstream-${branch}-${n}` },
+      });
+      h.github.setStatuses('kubernetes', 'kubernetes', pr.pull!.head_sha, [
+        { state: 'success', context: 'pull-kubernetes-unit' },
+      ]);
+    }
+    await h.relbot.jobs.run('cherrypick-discovery');
+    await h.relbot.deps.outbound.drain();
+    await c.answer('cherrypick.list-cut', people.member.id, '/cherrypick', 'list');
+    await c.answer('cherrypick.list-cut-branch', people.member.id, '/cherrypick', 'list 1.36');
+    // 45 audit entries on one pick: 44 failed attempts a day apart, then the approval.
+    const add = h.db.prepare(
+      'INSERT INTO cherrypick_audit (repo, number, at, actor, action, detail, dry_run) VALUES (?, ?, ?, ?, ?, ?, 0)',
+    );
+    for (let i = 0; i < 45; i++)
+      add.run(
+        REPO,
+        141_045,
+        new Date(Date.parse('2026-05-01T12:00:00Z') + i * 86_400_000).toISOString(),
+        APPROVER,
+        i < 44 ? 'approve_failed' : 'approved',
+        i < 44 ? 'GitHub answered HTTP 502 Bad Gateway' : 'label cherry-pick-approved added, comment posted',
+      );
+    await c.answer('cherrypick.audit-cut', people.member.id, '/cherrypick', `audit ${REPO}#141045`);
   });
 });
 

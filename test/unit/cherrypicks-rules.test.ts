@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import {
   ACTIONS,
   cardHash,
+  deadlineWords,
   fmtTime,
   humanAge,
   rejectModal,
@@ -11,9 +12,10 @@ import {
   renderCard,
   renderList,
 } from '../../src/cherrypicks/blocks';
+import { closestFirst } from '../../src/cherrypicks/branches';
 import { cherrypicksConfig, PROW_BLOCKING_LABELS } from '../../src/cherrypicks/config';
 import { evaluateGates, type PullSnapshot } from '../../src/cherrypicks/gates';
-import { describeGitHubError, isRetryable } from '../../src/cherrypicks/github';
+import { describeGitHubError, isRetryable, tidyGitHubReason } from '../../src/cherrypicks/github';
 import {
   isScriptTitle,
   keyToRef,
@@ -220,12 +222,16 @@ describe('card renderer', () => {
     const r = row();
     const deadline = {
       release: '1.35.4',
-      deadline: DateTime.fromISO('2026-07-10T12:00:00Z', { zone: 'utc' }),
+      // Schedule date 2026-07-10, AoE: the day ends at 2026-07-11 12:00 UTC.
+      deadline: DateTime.fromISO('2026-07-11T12:00:00Z', { zone: 'utc' }),
+      zone: 'AoE',
     };
     const card = renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg), deadline });
     expect(validateMessage(card)).toEqual([]);
     const json = JSON.stringify(card);
-    expect(json).toContain('Next cherry-pick deadline for release-1.35: *2026-07-10 12:00 UTC* (for 1.35.4)');
+    expect(json).toContain(
+      'Next cherry-pick deadline for release-1.35 (1.35.4): *Fri 10 Jul, end of day AoE* (<!date^1783771200^{date_short} at {time}|Sat 11 Jul 2026 12:00 UTC> your time)',
+    );
     expect(json).toContain('https://github.com/kubernetes/kubernetes/pull/138324|#138324');
     const actions = card.blocks.find((b) => b.type === 'actions') as {
       elements: Array<{ action_id: string; value: string }>;
@@ -245,7 +251,9 @@ describe('card renderer', () => {
     const decided = { decidedAt: '2026-07-01T09:30:00Z', actor: 'U8DFY4TTK' };
     const approved = row({ ...decided, state: 'approved', action: 'approve' });
     const a = renderCard({ ...base, row: approved, gates: evaluateGates(approved.snapshot, cfg) });
-    expect(JSON.stringify(a)).toContain('*Approved* by <@U8DFY4TTK> at 2026-07-01 09:30 UTC');
+    expect(JSON.stringify(a)).toContain(
+      '*Approved* by <@U8DFY4TTK> on <!date^1782898200^{date_short} at {time}|Wed 1 Jul 2026 09:30 UTC>.',
+    );
     expect(a.blocks.some((b) => b.type === 'actions')).toBe(false);
     const dry = row({ ...decided, state: 'approved', action: 'approve', dryRun: true });
     expect(
@@ -337,7 +345,8 @@ describe('modal, list and audit renderers', () => {
     const out = renderList(rows, { now });
     expect(validateMessage(out)).toEqual([]);
     expect(JSON.stringify(out)).toContain('3d old');
-    expect(JSON.stringify(out)).toContain('and 80 more');
+    expect(JSON.stringify(out)).toContain('Showing the oldest 40 of 120. Not shown: 80 on `release-1.35`.');
+    expect(JSON.stringify(out)).toContain('`/cherrypick list release-1.35`');
     expect(JSON.stringify(out)).not.toContain('<!channel>');
     expect(humanAge('2026-07-01T08:15:00Z', now)).toBe('45m');
     expect(humanAge('2026-06-30T09:00:00Z', now)).toBe('24h');
@@ -372,9 +381,10 @@ describe('modal, list and audit renderers', () => {
     );
     expect(validateMessage(out)).toEqual([]);
     const json = JSON.stringify(out);
-    expect(json).toContain('2026-07-01 11:00');
-    expect(json).toContain('<@U1> tried to approve; it failed');
-    expect(fmtTime('2026-07-01T09:00:00Z', 'UTC')).toBe('2026-07-01 09:00 UTC');
+    // Each reader sees their own zone; the fallback names the asker's.
+    expect(json).toContain('<!date^1782896400^{date_short} at {time}|Wed 1 Jul 2026 11:00 CEST>');
+    expect(json).toContain('<@U1> tried to approve it, and it failed: GitHub answered HTTP 502');
+    expect(fmtTime('2026-07-01T09:00:00Z', 'UTC')).toBe('Wed 1 Jul 2026 09:00 UTC');
   });
 });
 
@@ -391,8 +401,24 @@ describe('GitHub errors and text posted to GitHub', () => {
     expect(isRetryable({ status: 422 })).toBe(false);
     expect(isRetryable(new Error('socket hang up'))).toBe(true);
     expect(describeGitHubError(Object.assign(new Error('Bad Gateway'), { status: 502 }))).toBe(
-      'GitHub answered HTTP 502 (Bad Gateway)',
+      'GitHub answered HTTP 502 Bad Gateway',
     );
+    // GitHub's generic docs link is not a reason.
+    expect(
+      describeGitHubError(
+        Object.assign(new Error('Bad Gateway - https://docs.github.com/rest'), { status: 502 }),
+      ),
+    ).toBe('GitHub answered HTTP 502 Bad Gateway');
+    expect(
+      describeGitHubError(
+        Object.assign(
+          new Error(
+            'Resource not accessible by integration - https://docs.github.com/rest/issues/labels#add-labels-to-an-issue',
+          ),
+          { status: 403 },
+        ),
+      ),
+    ).toBe('GitHub answered HTTP 403 Forbidden: Resource not accessible by integration');
   });
 
   it('neutralises mentions and markers', () => {
@@ -404,8 +430,109 @@ describe('GitHub errors and text posted to GitHub', () => {
   it('config defaults and validation', () => {
     expect(cfg.label).toBe('cherry-pick-approved');
     // The wake-up moved to jobs.cherrypick-discovery; the old key names its new place.
-    expect(() => cherrypicksConfig.parse({ discoveryCron: '*/5 * * * *' })).toThrow(/jobs\.cherrypick-discovery/);
+    expect(() => cherrypicksConfig.parse({ discoveryCron: '*/5 * * * *' })).toThrow(
+      /jobs\.cherrypick-discovery/,
+    );
     expect(() => cherrypicksConfig.parse({ branchPattern: '(' })).toThrow();
     expect(() => cherrypicksConfig.parse({ bogus: 1 })).toThrow();
+  });
+});
+
+describe('issue 13: answers a release team can trust', () => {
+  const base = { label: 'cherry-pick-approved', dryRun: false, timezone: 'UTC', siblings: [] as PickRow[] };
+  const deadline = {
+    release: '1.35.4',
+    deadline: DateTime.fromISO('2026-07-11T12:00:00Z', { zone: 'utc' }),
+    zone: 'AoE',
+  };
+  const text = (r: PickRow) =>
+    JSON.stringify(renderCard({ ...base, row: r, gates: evaluateGates(r.snapshot, cfg), deadline }));
+
+  it('the deadline names the schedule day and its zone; another cut-off policy reads as such', () => {
+    expect(deadlineWords(deadline, 'Asia/Tokyo')).toBe(
+      '*Fri 10 Jul, end of day AoE* (<!date^1783771200^{date_short} at {time}|Sat 11 Jul 2026 21:00 GMT+9> your time)',
+    );
+    const pacific = {
+      ...deadline,
+      deadline: DateTime.fromISO('2026-07-11T01:00:00Z'),
+      zone: 'America/Los_Angeles',
+    };
+    expect(deadlineWords(pacific, 'UTC')).toMatch(/^\*Fri 10 Jul, 18:00 (PDT|GMT-7)\* \(/);
+  });
+
+  it('closed, merged and rejected cards show no gate marks and no deadline; past tense', () => {
+    const closed = text(row({ prState: 'closed' }, { state: 'closed', labels: [] }));
+    expect(closed).toContain('The pull request was closed before anyone decided on it.');
+    const merged = text(
+      row(
+        { prState: 'merged', state: 'approved', actor: 'U1', decidedAt: '2026-07-01T09:00:00Z' },
+        { merged: true },
+      ),
+    );
+    expect(merged).toContain(':lock: The pull request was merged afterwards.');
+    const rejected = text(
+      row(
+        { state: 'rejected', actor: 'U1', decidedAt: '2026-07-01T09:00:00Z', reason: 'no' },
+        { labels: [] },
+      ),
+    );
+    for (const t of [closed, merged, rejected]) {
+      expect(t).not.toContain('Next cherry-pick deadline');
+      expect(t).not.toContain(':x:');
+      expect(t).not.toContain('*Gates:*');
+    }
+    // A failed approval of a PR closed since: no "use Retry" (there is no button).
+    const failedClosed = text(row({ prState: 'closed', state: 'failed', action: 'approve', actor: 'U1' }));
+    expect(failedClosed).not.toContain('Retry');
+    expect(failedClosed).toContain('was closed before the approval by <@U1> could be finished');
+    // A live card keeps both.
+    expect(text(row({}, { labels: [] }))).toContain('Next cherry-pick deadline');
+  });
+
+  it('more siblings than shown are counted, not dropped', () => {
+    const sibs = Array.from({ length: 18 }, (_, i) =>
+      row(
+        {},
+        { number: 2000 + i, base: `release-1.${30 - i}`, htmlUrl: `https://github.com/k/k/pull/${2000 + i}` },
+      ),
+    );
+    const t = JSON.stringify(
+      renderCard({ ...base, row: row(), gates: evaluateGates(row().snapshot, cfg), siblings: sibs }),
+    );
+    expect(t).toContain('and 3 more on other branches');
+  });
+
+  it('a branch list too long to show links to the rest on GitHub', () => {
+    const now = DateTime.fromISO('2026-07-01T09:00:00Z', { zone: 'utc' });
+    const rows = Array.from({ length: 41 }, (_, i) => {
+      const r = row({}, { number: 3000 + i });
+      return { row: r, gates: evaluateGates(r.snapshot, cfg) };
+    });
+    const out = JSON.stringify(
+      renderList(rows, {
+        now,
+        branch: 'release-1.35',
+        github: {
+          repos: ['kubernetes/kubernetes'],
+          unapprovedLabel: 'do-not-merge/cherry-pick-not-approved',
+        },
+      }),
+    );
+    expect(out).toContain('Showing the oldest 40 of 41 on `release-1.35`. The newest one is not shown.');
+    expect(out).toContain("GitHub's search for unapproved picks on release-1.35> lists them all.");
+  });
+
+  it('known branches are offered closest first', () => {
+    const known = ['release-1.37', 'release-1.36', 'release-1.35', 'release-1.34'];
+    expect(closestFirst('release-1.38', known)).toEqual(known);
+    expect(closestFirst('release-1.33', known)).toEqual([...known].reverse());
+    expect(closestFirst('release-9.99', known)[0]).toBe('release-1.37');
+    expect(closestFirst('relase-1.35', known)[0]).toBe('release-1.35');
+  });
+
+  it('stored GitHub reasons lose the docs link when shown', () => {
+    expect(tidyGitHubReason('GitHub answered HTTP 502 (Bad Gateway - https://docs.github.com/rest)')).toBe(
+      'GitHub answered HTTP 502 Bad Gateway',
+    );
   });
 });
