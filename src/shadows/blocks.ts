@@ -199,7 +199,8 @@ export function contradictionText(app: Application, past: PastService[]): string
 
 function applicantLine(e: ReviewEntry, index: number, now: DateTime): string {
   const a = e.app;
-  const contradiction = contradictionText(a, e.returning);
+  // The roster entry is named right before it, so the warning only says what the answer was.
+  const contradiction = rosterContradiction(a, e.returning) ? ':warning: but answered "first time"' : '';
   const status =
     e.decision === 'accepted'
       ? ':white_check_mark: *accepted*'

@@ -86,7 +86,7 @@ export function publishCheckMessage(
         confirm: confirmDialog({
           title: `Decline ${n} and publish?`,
           text:
-            `The ${applicants(n)} without a decision will be declined and told they were not selected. ` +
+            `${n === 1 ? 'The applicant' : `The ${n} applicants`} without a decision will be declined and told they were not selected. ` +
             'Then every decision is published and final. Your name and the time are recorded.',
           confirm: 'Decline and publish',
           deny: 'Cancel',
@@ -114,8 +114,8 @@ export function publishSummaryText(
     );
   else {
     lines.push(
-      `:tada: The Kubernetes v${cycle.version} Release Team shadows are selected: ${total} shadow${total === 1 ? '' : 's'}, ` +
-        `${withShadows.map((f) => `${f.shadows} for ${escapeMrkdwn(f.role)}`).join(', ')}.`,
+      `:tada: The Kubernetes v${cycle.version} Release Team shadows are selected: ` +
+        `${listText(withShadows.map((f) => `${f.shadows} for ${escapeMrkdwn(f.role)}`))}.`,
     );
     if (without.length) lines.push(`No shadows were selected for ${listText(without)}.`);
   }

@@ -130,7 +130,7 @@ export function publishAuditLine(deps: Deps, cycle: Cycle): string | undefined {
   const when = slackDate(at, '{date_short_pretty} {time}', `${at.toFormat('ccc d LLL yyyy HH:mm')} UTC`);
   const whom = [...byUser].map(([u, roles]) => `<@${u}> (${roles.map(escapeMrkdwn).join(', ')})`);
   return (
-    `:memo: *Publish audit:* <@${rows[0]!.by}> declined the ${applicants(byUser.size)} without a decision ` +
+    `:memo: *Publish audit:* <@${rows[0]!.by}> declined ${applicants(byUser.size)} who had no decision, ` +
     `and published on ${when}. Declined: ${listText(whom)}.`
   );
 }
