@@ -14,7 +14,8 @@ import {
 import { ACTION, CALLBACK_APPLICATION } from '../src/shadows/blocks';
 import { closeNow, openCycle, postAnnouncement, runCloseJob } from '../src/shadows/cycle';
 import { importConfiguredRosters } from '../src/shadows/past-rosters';
-import { publishDecisions } from '../src/shadows/publish';
+import { declineUndecidedAndPublish, publishDecisions } from '../src/shadows/publish';
+import { ACTION_DECLINE_UNDECIDED } from '../src/shadows/publish-blocks';
 import { decideFromButton, reviewPage, reviewRole } from '../src/shadows/review';
 import { exportRoster } from '../src/shadows/roster-export';
 import { FIELD } from '../src/shadows/rules';
@@ -79,7 +80,8 @@ export const spec: CommandSpec = {
     {
       name: 'publish',
       usage: 'publish',
-      summary: 'Release Team Lead: publish the decisions (each applicant gets a DM, once)',
+      summary:
+        'Release Team Lead: publish the decisions (each applicant gets one DM); first shows anyone still undecided',
       run: async (ctx) => ephemeral(await publishDecisions(ctx.deps, ctx.user)),
     },
     {
@@ -155,6 +157,18 @@ function registerInteractions(app: App, deps: Deps) {
     name: ACTION.page,
     async run(ctx) {
       return { ...ephemeral(await reviewPage(ctx.deps, ctx.user, ctx.value)), replace: true };
+    },
+  });
+
+  // "Decline the undecided and publish" under the pre-publish check (behind Slack's confirm dialog).
+  registerAction(app, deps, {
+    feature: 'shadow',
+    actionId: ACTION_DECLINE_UNDECIDED,
+    async run(ctx) {
+      return {
+        ...ephemeral(await declineUndecidedAndPublish(ctx.deps, ctx.user, ctx.value)),
+        replace: true,
+      };
     },
   });
 

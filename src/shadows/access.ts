@@ -3,7 +3,8 @@ import { UserError } from '../errors';
 import { escapeMrkdwn } from '../slack/escape';
 import { cfg, store } from './common';
 import type { RoleConfig } from './config';
-import { type Cycle, findRole } from './rules';
+import { closestFirst, likelyMeant } from './match';
+import { type Cycle, findRole, OPEN_USAGE } from './rules';
 
 /** Who may do what in shadow sign-up (admins, role leads, the Release Team Lead), and the lookups that refuse. */
 
@@ -36,15 +37,28 @@ export function describeUsers(users: string[]): string {
   return users.length ? users.map((u) => `<@${u}>`).join(', ') : 'nobody (none configured)';
 }
 
+/** The configured roles as `` `Docs`, `Enhancements`, … ``, closest to `typed` first. */
+export function rolesClosestFirst(deps: Deps, typed: string): string {
+  return closestFirst(
+    cfg(deps).roles.map((r) => r.name),
+    typed,
+  )
+    .map((r) => `\`${escapeMrkdwn(r)}\``)
+    .join(', ');
+}
+
+/** The role `text` names; an unknown one is an error naming the roles, closest match first. */
 export function requireRole(deps: Deps, text: string): RoleConfig {
   const role = findRole(cfg(deps).roles, text);
-  if (!role)
+  if (!role) {
+    const names = cfg(deps).roles.map((r) => r.name);
+    const meant = likelyMeant(names, text);
     throw new UserError(
-      `\`${escapeMrkdwn(text.slice(0, 60)) || '(none)'}\` is not a role this cycle.`,
-      `Roles: ${cfg(deps)
-        .roles.map((r) => `\`${r.name}\``)
-        .join(', ')}.`,
+      `\`${escapeMrkdwn(text.slice(0, 60)) || '(none)'}\` is not a role this cycle.` +
+        (meant ? ` Did you mean \`${escapeMrkdwn(meant)}\`?` : ''),
+      `Roles, closest first: ${rolesClosestFirst(deps, text)}.`,
     );
+  }
   return role;
 }
 
@@ -53,7 +67,7 @@ export function requireCycle(deps: Deps): Cycle {
   if (!cycle)
     throw new UserError(
       'No shadow applications have been opened yet.',
-      'An admin opens them with `/shadow open <version> closes <YYYY-MM-DD>`.',
+      `An admin opens them with ${OPEN_USAGE}.`,
     );
   return cycle;
 }

@@ -1,10 +1,11 @@
-import type { Deps } from '../deps';
+import { channelFor, type Deps } from '../deps';
 import { UserError } from '../errors';
-import type { Message } from '../slack/blocks';
+import { channelRef, type Message } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
-import { releaseTeamLeads, requireCycle } from './access';
+import { canPublish, isReviewer, releaseTeamLeads, requireCycle } from './access';
 import { applicationModal, closeText, savedMessage, statusReply } from './blocks';
 import { cfg, keys, nowIso, store } from './common';
+import { publishAuditLine } from './publish';
 import {
   type Application,
   type ApplicationInput,
@@ -14,6 +15,7 @@ import {
   isOpenAt,
   outcomeFor,
   reviewList,
+  roleDemand,
   type ViewStateValues,
   validateApplication,
 } from './rules';
@@ -30,7 +32,7 @@ export function checkCanApply(deps: Deps, user: string): ApplyCheck {
   if (!isOpenAt(cycle, deps.clock.now()))
     return {
       ok: false,
-      message: `Shadow applications for v${cycle.version} closed on ${closeText(cycle)}. Watch #sig-release for the next cycle.`,
+      message: `Shadow applications for v${cycle.version} closed on ${closeText(cycle)}. The next round will be announced in ${channelRef(channelFor(deps.config, 'shadows'))}.`,
     };
   const existing = store(deps).application(cycle.id, user);
   return { ok: true, cycle, ...(existing ? { existing } : {}) };
@@ -223,11 +225,21 @@ async function notifySeatsFreed(
 export async function applicationStatus(deps: Deps, user: string): Promise<Message> {
   const cycle = store(deps).currentCycle();
   const zone = await deps.directory.timeZone(user);
-  if (!cycle) return statusReply(undefined, undefined, undefined, zone, false);
+  const channel = channelFor(deps.config, 'shadows');
+  if (!cycle) return statusReply(undefined, undefined, undefined, zone, false, channel);
   const app = store(deps).application(cycle.id, user);
   const outcome =
     app && !app.withdrawnAt && cycle.state === 'published'
-      ? outcomeFor(app, store(deps).decisionsFor(app.id))
+      ? outcomeFor(
+          app,
+          store(deps).decisionsFor(app.id),
+          roleDemand(cfg(deps).roles, store(deps).applications(cycle.id)),
+        )
       : undefined;
-  return statusReply(cycle, app, outcome, zone, isOpenAt(cycle, deps.clock.now()));
+  // The publish audit is for the people who run the selection, not for every applicant.
+  const audit =
+    (await canPublish(deps, user)) || (await isReviewer(deps, user))
+      ? publishAuditLine(deps, cycle)
+      : undefined;
+  return statusReply(cycle, app, outcome, zone, isOpenAt(cycle, deps.clock.now()), channel, audit);
 }

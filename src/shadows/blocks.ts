@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import {
   actions,
   button,
+  channelRef,
   context,
   cutMrkdwn,
   divider,
@@ -29,9 +30,11 @@ import {
   type Outcome,
   offsetLabel,
   type PastService,
+  REVIEW_USAGE,
   type ReviewEntry,
   type ReviewList,
   type RoleCount,
+  rosterContradiction,
 } from './rules';
 
 /** Block Kit renderers of shadow sign-up, built with the shared kit: pure functions of their inputs. */
@@ -44,6 +47,9 @@ export const ACTION = {
   page: 'shadow_review_page',
 } as const;
 export const CALLBACK_APPLICATION = 'shadow_application';
+
+/** People named in the review's "accepted for another role" line; the rest are counted. */
+const ELSEWHERE_SHOWN = 30;
 
 /** `Thu 10 Dec 2026 AoE (Fri 11 Dec 12:00 UTC)` */
 export function closeText(cycle: Pick<Cycle, 'closeDate' | 'closesAt'>, zone?: string): string {
@@ -121,8 +127,8 @@ export function applicationModal(
           'You can edit or withdraw until then.',
       ),
       input(FIELD.role1, 'First choice role', roleSelect(roleOptions, live?.choices[0])),
-      // The label says "(optional)" although Slack adds it too: changed on purpose in a later commit.
-      input(FIELD.role2, 'Second choice role (optional)', roleSelect(roleOptions, live?.choices[1]), {
+      // Slack itself shows "(optional)" after an optional input's label.
+      input(FIELD.role2, 'Second choice role', roleSelect(roleOptions, live?.choices[1]), {
         optional: true,
       }),
       input(FIELD.github, 'GitHub handle', {
@@ -183,8 +189,18 @@ function pastText(past: PastService[]): string {
   return `v${p.version} ${p.role} ${p.position}${more}`;
 }
 
+/** `:warning: answered "first time", but the v1.37 roster lists @x as Docs shadow`, or ''. */
+export function contradictionText(app: Application, past: PastService[]): string {
+  const p = rosterContradiction(app, past);
+  return p
+    ? `:warning: answered "first time", but the v${p.version} roster lists @${escapeMrkdwn(app.github)} as ${escapeMrkdwn(p.role)} ${p.position}`
+    : '';
+}
+
 function applicantLine(e: ReviewEntry, index: number, now: DateTime): string {
   const a = e.app;
+  // The roster entry is named right before it, so the warning only says what the answer was.
+  const contradiction = rosterContradiction(a, e.returning) ? ':warning: but answered "first time"' : '';
   const status =
     e.decision === 'accepted'
       ? ':white_check_mark: *accepted*'
@@ -194,7 +210,7 @@ function applicantLine(e: ReviewEntry, index: number, now: DateTime): string {
           ? ':x: declined'
           : ':new: pending';
   const returning = e.returning.length
-    ? `:leftwards_arrow_with_hook: returning (${pastText(e.returning)})`
+    ? `:leftwards_arrow_with_hook: returning (${pastText(e.returning)})${contradiction ? ` · ${contradiction}` : ''}`
     : a.servedBefore
       ? `:leftwards_arrow_with_hook: says served before${a.servedRole ? ` (${escapeMrkdwn(a.servedRole)})` : ''}`
       : 'new to the Release Team';
@@ -230,24 +246,30 @@ export function reviewMessage(v: ReviewView): Message {
   const blocks: KnownBlock[] = [header(`${list.role}: v${cycle.version} shadow applicants`)];
   if (v.notice) blocks.push(section(v.notice));
   let seats = `*Seats:* ${list.accepted}/${list.capacity} accepted, ${free} free.`;
-  if (free > 0 && waitlisted.length)
-    seats += ` Waitlisted: ${waitlisted.map((e) => `<@${e.app.user}>`).join(', ')}: press Accept to offer one a seat.`;
-  if (free === 0) seats += ' The role is full: decline an accepted shadow to free a seat.';
-  if (final) seats += ' Decisions are published and final.';
-  else if (cycle.state === 'open') seats += ` Applications are still open (close ${closeText(cycle)}).`;
+  if (final) seats += ' The decisions were published and are final.';
+  else {
+    if (free > 0 && waitlisted.length)
+      seats += ` Waitlisted: ${waitlisted.map((e) => `<@${e.app.user}>`).join(', ')}. Press Accept to offer one of them a seat.`;
+    if (free === 0) seats += ' The role is full. Decline an accepted shadow to free a seat.';
+    if (cycle.state === 'open') seats += ` Applications are still open. They close ${closeText(cycle)}.`;
+  }
   blocks.push(section(seats));
   blocks.push(context(`*Balance:* ${balanceLine(list, now)}`));
-  if (list.acceptedElsewhere.length)
+  if (list.acceptedElsewhere.length) {
+    const n = list.acceptedElsewhere.length;
+    const shownElsewhere = list.acceptedElsewhere.slice(0, ELSEWHERE_SHOWN);
+    const rest = n - shownElsewhere.length;
     blocks.push(
       context(
         cutMrkdwn(
-          `Accepted for another role (not pending here): ${list.acceptedElsewhere
+          `${n} accepted for another role (not pending here): ${shownElsewhere
             .map((x) => `<@${x.app.user}> (${escapeMrkdwn(x.role)})`)
-            .join(', ')}`,
+            .join(', ')}${rest ? `, and ${rest} more (see their roles' reviews)` : ''}.`,
           2900,
         ),
       ),
     );
+  }
   blocks.push(divider());
   shown.forEach((e, i) => {
     blocks.push(section(applicantLine(e, start + i + 1, now), { blockId: `app_${e.app.id}` }));
@@ -271,7 +293,17 @@ export function reviewMessage(v: ReviewView): Message {
       nav.push(
         button('Next', `${ACTION.page}_next`, JSON.stringify({ c: cycle.id, r: list.role, p: page + 1 })),
       );
-    blocks.push(context(`Page ${page} of ${pages} (${list.entries.length} applicants)`));
+    const to = Math.min(start + v.pageSize, list.entries.length);
+    const where = [
+      page > 1 ? `\`/shadow review ${escapeMrkdwn(list.role)} ${page - 1}\` for the previous` : '',
+      page < pages ? `\`/shadow review ${escapeMrkdwn(list.role)} ${page + 1}\` for the next` : '',
+    ].filter(Boolean);
+    blocks.push(
+      context(
+        `Page ${page} of ${pages}: applicants ${start + 1}–${to} of ${list.entries.length}. ` +
+          `Use the buttons below, or ${where.join(' and ')}.`,
+      ),
+    );
     blocks.push(actions('pages', nav));
   }
   const text = `${list.role}: ${list.accepted}/${list.capacity} accepted; ${balanceLine(list, now)}`;
@@ -282,17 +314,23 @@ export function countsMessage(cycle: Cycle, counts: { total: number; roles: Role
   const lines = counts.roles.map(
     (r) => `• *${escapeMrkdwn(r.role)}*: ${r.first} first choice, ${r.second} second choice`,
   );
-  const text = `Kubernetes v${cycle.version} shadow applications are closed: ${counts.total} applications.`;
+  const text = `Kubernetes v${cycle.version} shadow applications are closed: ${applications(counts.total)}.`;
   return message(text, [
     section(`:lock: ${text}`),
     section(lines.join('\n') || 'No roles.'),
     context(
-      'Role leads: review with `/shadow review <role>`. The Release Team Lead publishes with `/shadow publish`.',
+      `Role leads: review with ${REVIEW_USAGE}. The Release Team Lead publishes with \`/shadow publish\`.`,
     ),
   ]);
 }
 
-export function outcomeMessage(cycle: Cycle, outcome: Outcome): Message {
+/** `1 application`, `5 applications`. */
+export const applications = (n: number) => `${n} application${n === 1 ? '' : 's'}`;
+/** `1 applicant`, `5 applicants`. */
+export const applicants = (n: number) => `${n} applicant${n === 1 ? '' : 's'}`;
+
+/** An applicant's outcome DM. `channel` is the shadows channel, where the next round is announced. */
+export function outcomeMessage(cycle: Cycle, outcome: Outcome, channel: string): Message {
   let text: string;
   switch (outcome.kind) {
     case 'accepted':
@@ -305,10 +343,16 @@ export function outcomeMessage(cycle: Cycle, outcome: Outcome): Message {
         `Thank you for applying to the Kubernetes v${cycle.version} Release Team. You are on the waitlist for ` +
         `*${outcome.roles.map(escapeMrkdwn).join('* and *')}*: if a seat frees up, the role lead will contact you.`;
       break;
-    default:
+    default: {
+      const crowded = outcome.crowded.map(
+        (d) =>
+          `${escapeMrkdwn(d.role)} had ${applicants(d.applicants)} for ${d.seats} seat${d.seats === 1 ? '' : 's'}.`,
+      );
       text =
-        `Thank you for applying to the Kubernetes v${cycle.version} Release Team. You were not selected this time; ` +
-        'there are many more applicants than seats. Please apply again next cycle, and join #sig-release meanwhile.';
+        `Thank you for applying to the Kubernetes v${cycle.version} Release Team. You were not selected this time. ` +
+        (crowded.length ? `${crowded.join(' ')} ` : '') +
+        `Please apply again next cycle. The next round is announced in ${channelRef(channel)}.`;
+    }
   }
   return message(text, [section(text)]);
 }
@@ -328,6 +372,8 @@ export function statusReply(
   outcome: Outcome | undefined,
   zone: string,
   isOpen: boolean,
+  channel: string,
+  audit?: string,
 ): Message {
   if (!cycle) return { text: 'No shadow applications have been opened yet.' };
   const lines: string[] = [];
@@ -336,16 +382,17 @@ export function statusReply(
       isOpen
         ? `open until ${closeText(cycle, zone)}`
         : cycle.state === 'published'
-          ? 'closed and the decisions are published'
+          ? 'closed, and the decisions were published'
           : 'closed'
     }.`,
   );
+  if (audit) lines.push(audit);
   if (!app)
     lines.push(
       isOpen ? 'You have not applied. Apply with `/shadow apply`.' : 'You did not apply this cycle.',
     );
   else if (app.withdrawnAt)
-    lines.push(`You withdrew your application${isOpen ? '; `/shadow apply` applies again' : ''}.`);
+    lines.push(`You withdrew your application.${isOpen ? ' `/shadow apply` applies again.' : ''}`);
   else {
     lines.push(
       `*Your application:* ${app.choices.map((r, i) => `${i + 1}. ${escapeMrkdwn(r)}`).join('  ')}\n` +
@@ -353,9 +400,9 @@ export function statusReply(
         `${app.servedBefore ? `served before${app.servedRole ? ` (${escapeMrkdwn(app.servedRole)})` : ''}` : 'first time'}`,
     );
     if (isOpen) lines.push('Edit it with `/shadow apply`, or withdraw with `/shadow withdraw`.');
-    if (outcome) lines.push(`*Outcome:* ${outcomeMessage(cycle, outcome).text}`);
+    if (outcome) lines.push(`*Outcome:* ${outcomeMessage(cycle, outcome, channel).text}`);
     else if (!isOpen)
-      lines.push('The leads are reviewing applications; you will get a DM when decisions are published.');
+      lines.push('The leads are reviewing applications. You will get a DM when the decisions are published.');
   }
   const text = lines.join('\n');
   return message(text, [section(text)]);
@@ -364,8 +411,12 @@ export function statusReply(
 /** Room kept below a section's 3,000 characters for the code fence around a chunk. */
 const CODE_CHUNK = 2800;
 
-/** A long text (markdown or CSV) as code blocks, split to fit sections and the message limits. */
-export function codeReply(title: string, body: string): Message {
+/**
+ * A long text (markdown or CSV) as code blocks, split to fit sections and the message limits. When
+ * it does not fit even as plain text, it is cut at a line and `whenCut` (what the cut left out, and
+ * how to get it) is said after it.
+ */
+export function codeReply(title: string, body: string, whenCut = ''): Message {
   const escaped = escapeEntities(body);
   const chunks: string[] = [];
   let current = '';
@@ -379,6 +430,18 @@ export function codeReply(title: string, body: string): Message {
   if (current.trim()) chunks.push(current);
   const text = `${title}\n\`\`\`\n${escaped}\n\`\`\``;
   const total = chunks.reduce((n, c) => n + c.length + 8, title.length);
-  if (total > 11000 || chunks.length > 45) return { text: text.slice(0, 39000) };
+  if (total > 11000 || chunks.length > 45) {
+    if (text.length <= 39000) return { text };
+    const lines = escaped.split('\n');
+    let kept = '';
+    let n = 0;
+    while (n < lines.length && kept.length + lines[n]!.length + 1 < 36000) kept += `${lines[n++]}\n`;
+    return {
+      text: `${title}\n\`\`\`\n${kept}\`\`\`\n:scissors: Cut after line ${n} of ${lines.length}: too long for one Slack message. ${whenCut}`.slice(
+        0,
+        39500,
+      ),
+    };
+  }
   return message(text, [section(title), ...chunks.map((c) => section(`\`\`\`\n${c}\`\`\``))]);
 }

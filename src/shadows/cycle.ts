@@ -1,9 +1,9 @@
 import { channelFor, type Deps } from '../deps';
 import { UserError } from '../errors';
-import type { Message } from '../slack/blocks';
+import { channelRef, type Message } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
 import { isAdmin, requireCycle } from './access';
-import { announcement, closeText, countsMessage } from './blocks';
+import { announcement, applications, closeText, countsMessage } from './blocks';
 import { cfg, keys, nowIso, store } from './common';
 import { importPastRosters } from './past-rosters';
 import { type Cycle, countsByRole, isOpenAt, parseOpenArgs } from './rules';
@@ -114,12 +114,13 @@ export async function closeNow(deps: Deps, user: string): Promise<Message> {
     error = (err as Error).message;
   }
   const counts = countsByRole(cfg(deps).roles, store(deps).applications(cycle.id));
+  const channel = channelRef(channelFor(deps.config, 'shadows'));
   return {
     text:
-      `:lock: Applications for v${cycle.version} are closed (${counts.total} applications).` +
+      `:lock: Applications for v${cycle.version} are closed (${applications(counts.total)}).` +
       (posted
-        ? ' The per-role counts are posted in the channel.'
-        : ` The counts could not be posted (${escapeMrkdwn(error ?? '')}); the close job retries.`),
+        ? ` The per-role counts are posted in ${channel}.`
+        : ` The counts could not be posted in ${channel} (${escapeMrkdwn(error ?? '')}). The close job retries.`),
   };
 }
 

@@ -2,16 +2,16 @@ import type { Deps } from '../deps';
 import { UserError } from '../errors';
 import type { Message } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
-import { canReview, describeUsers, requireCycle, requireRole } from './access';
+import { canReview, describeUsers, requireCycle, requireRole, rolesClosestFirst } from './access';
 import { reviewMessage } from './blocks';
 import { cfg, nowIso, store } from './common';
 import type { RoleConfig } from './config';
-import { type Cycle, type DecisionKind, findRole, reviewList } from './rules';
+import { type Cycle, type DecisionKind, findRole, REVIEW_USAGE, reviewList } from './rules';
 import { ShadowStoreError } from './store';
 
 /** Review and decisions: a role's applicants page by page, and a lead's Accept / Waitlist / Decline. */
 
-const DAMAGED = 'That button is damaged; run `/shadow review <role>` again.';
+const DAMAGED = `That button is damaged. Run ${REVIEW_USAGE} again.`;
 
 /** `/shadow review <role> [page]`. */
 export async function reviewRole(deps: Deps, user: string, words: string[]): Promise<Message> {
@@ -25,8 +25,8 @@ export async function reviewRole(deps: Deps, user: string, words: string[]): Pro
   if (!text)
     throw new UserError(
       'Which role?',
-      `Use \`/shadow review <role>\`, e.g. \`/shadow review Docs\`. Roles: ${cfg(deps)
-        .roles.map((r) => `\`${r.name}\``)
+      `Use ${REVIEW_USAGE}, e.g. \`/shadow review Docs\`. Roles: ${cfg(deps)
+        .roles.map((r) => `\`${escapeMrkdwn(r.name)}\``)
         .join(', ')}.`,
     );
   const role = requireRole(deps, text);
@@ -92,7 +92,10 @@ export async function reviewPage(
   const req = parseReviewButton(buttonValue);
   if (!req) throw new UserError(DAMAGED);
   const role = requireRole(deps, req.role);
-  if (!(await canReview(deps, user, role))) throw new UserError(`You cannot review ${role.name}.`);
+  if (!(await canReview(deps, user, role)))
+    throw new UserError(
+      `Only the ${escapeMrkdwn(role.name)} lead(s) (${describeUsers(role.leads)}), the Release Team Lead and admins can review ${escapeMrkdwn(role.name)} applications.`,
+    );
   const cycle = store(deps).cycle(req.cycleId);
   if (!cycle) throw new UserError('That application round no longer exists.');
   return renderReview(deps, cycle, role, req.page);
@@ -118,7 +121,11 @@ export async function decide(
   decision: DecisionKind,
 ): Promise<Message> {
   const role = findRole(cfg(deps).roles, req.role);
-  if (!role) throw new UserError(`The role ${escapeMrkdwn(req.role)} is no longer configured.`);
+  if (!role)
+    throw new UserError(
+      `The role ${escapeMrkdwn(req.role)} is no longer configured. Nothing was changed.`,
+      `Roles, closest first: ${rolesClosestFirst(deps, req.role)}.`,
+    );
   if (!(await canReview(deps, user, role)))
     throw new UserError(
       `Only the ${escapeMrkdwn(role.name)} lead(s) (${describeUsers(role.leads)}), the Release Team Lead and admins can decide on ${escapeMrkdwn(role.name)} shadows. Nothing was changed.`,

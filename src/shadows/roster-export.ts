@@ -5,6 +5,7 @@ import { escapeMrkdwn } from '../slack/escape';
 import { isReviewer, requireCycle } from './access';
 import { codeReply } from './blocks';
 import { cfg, store } from './common';
+import { closestFirst } from './match';
 import { type Roster, type RosterPerson, renderRosterCsv, renderRosterMarkdown } from './roster';
 import type { Application, Cycle } from './rules';
 
@@ -83,7 +84,9 @@ export async function exportRoster(deps: Deps, user: string, words: string[]): P
   if (!['markdown', 'md', 'csv'].includes(format))
     throw new UserError(
       `\`${escapeMrkdwn(format.slice(0, 20))}\` is not a roster format.`,
-      'Use `/shadow roster` (markdown) or `/shadow roster csv`.',
+      closestFirst(['markdown', 'csv'], format)[0] === 'csv'
+        ? 'Use `/shadow roster csv`, or `/shadow roster` for markdown.'
+        : 'Use `/shadow roster` (markdown), or `/shadow roster csv`.',
     );
   const cycle = requireCycle(deps);
   if (cycle.state !== 'published' && !(await isReviewer(deps, user)))
@@ -93,15 +96,24 @@ export async function exportRoster(deps: Deps, user: string, words: string[]): P
     );
   const { roster, slackIds } = await buildRoster(deps, cycle);
   const draft = cycle.state === 'published' ? '' : ' (draft: decisions not published yet)';
+  const perRole = roster.roles.map(
+    (r) => `${r.role} ${r.leads.length} lead(s), ${r.shadows.length} shadow(s)`,
+  );
+  const whenCut = (other: string) => `Every role: ${perRole.join('; ')}. ${other}`;
   if (format === 'csv') {
     const csv = renderRosterCsv(roster, (p) => {
       const x = slackIds.get(p.github.toLowerCase());
       return x ? { slackId: x.id, ...(x.tz ? { timeZone: x.tz } : {}) } : {};
     });
-    return codeReply(`*v${cycle.version} roster, CSV*${draft}`, csv);
+    return codeReply(
+      `*v${cycle.version} roster, CSV*${draft}`,
+      csv,
+      whenCut('The markdown table (`/shadow roster`) is shorter.'),
+    );
   }
   return codeReply(
     `*v${cycle.version} roster* for \`releases/release-${cycle.version}/release-team.md\`${draft}`,
     renderRosterMarkdown(roster),
+    whenCut('`/shadow roster csv` gives one line per person.'),
   );
 }

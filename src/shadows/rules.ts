@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { githubLogin } from '../config-types';
+import { slackDate } from '../slack/blocks';
 import type { RoleConfig } from './config';
 
 /**
@@ -81,13 +82,17 @@ export function normalizeVersion(text: string): string | undefined {
   return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
 }
 
+/** The usage of `/shadow open`, its placeholders escaped so Slack shows them instead of linking them. */
+export const OPEN_USAGE = '`/shadow open &lt;version&gt; closes &lt;YYYY-MM-DD&gt;`';
+/** The usage of `/shadow review`, escaped the same way. */
+export const REVIEW_USAGE = '`/shadow review &lt;role&gt;`';
+
 export type OpenArgs = { version: string; closeDate: string; closesAt: DateTime };
 
 /** `1.38 closes 2026-12-10` (the word `closes` is optional). */
 export function parseOpenArgs(args: string[], now: DateTime): OpenArgs | { error: string } {
   const words = args.filter((w) => !/^(closes?|on|until|by)$/i.test(w));
-  const usage =
-    'Use `/shadow open <version> closes <YYYY-MM-DD>`, e.g. `/shadow open 1.38 closes 2026-12-10`.';
+  const usage = `Use ${OPEN_USAGE}, e.g. \`/shadow open 1.38 closes 2026-12-10\`.`;
   if (words.length !== 2) return { error: `I need a version and a closing date. ${usage}` };
   const version = normalizeVersion(words[0]!);
   if (!version)
@@ -97,9 +102,13 @@ export function parseOpenArgs(args: string[], now: DateTime): OpenArgs | { error
     return { error: `\`${dateText.slice(0, 40)}\` is not a date like 2026-12-10. ${usage}` };
   const closesAt = closeInstant(dateText);
   if (closesAt <= now)
-    return { error: `${dateText} AoE has already passed (it ended ${closesAt.toISO()}); pick a later date.` };
+    return {
+      error: `${dateText} AoE has already passed: it ended ${slackDate(closesAt, '{date_short_pretty} {time}', `${closesAt.toFormat('ccc d LLL yyyy HH:mm')} UTC`)}. Pick a later date.`,
+    };
   if (closesAt > now.plus({ days: 120 }))
-    return { error: `${dateText} is more than 120 days away; applications usually stay open 1–2 weeks.` };
+    return {
+      error: `${dateText} is more than 120 days away. Applications usually stay open 1–2 weeks.`,
+    };
   return { version, closeDate: dateText, closesAt };
 }
 
@@ -368,17 +377,51 @@ export function countsByRole(
   };
 }
 
+/** How many (live) applicants chose a role, against its seats. */
+export interface RoleDemand {
+  role: string;
+  applicants: number;
+  seats: number;
+}
+
+/** Applicants per role (first or second choice), withdrawn ones left out. */
+export function roleDemand(roles: RoleConfig[], apps: Application[]): Map<string, RoleDemand> {
+  const live = apps.filter((a) => !a.withdrawnAt);
+  return new Map(
+    roles.map((r) => [
+      r.name,
+      { role: r.name, applicants: live.filter((a) => a.choices.includes(r.name)).length, seats: r.capacity },
+    ]),
+  );
+}
+
 export type Outcome =
   | { kind: 'accepted'; role: string }
   | { kind: 'waitlisted'; roles: string[] }
-  | { kind: 'not_selected' };
+  /** `crowded`: those of their roles that had more applicants than seats (it may be none). */
+  | { kind: 'not_selected'; crowded: RoleDemand[] };
 
 /** What an applicant is told on publish: their seat, else their waitlists, else not selected. */
-export function outcomeFor(app: Application, decisions: Decision[]): Outcome {
+export function outcomeFor(
+  app: Application,
+  decisions: Decision[],
+  demand: Map<string, RoleDemand> = new Map(),
+): Outcome {
   const mine = decisions.filter((d) => d.applicationId === app.id);
   const seat = mine.find((d) => d.decision === 'accepted');
   if (seat) return { kind: 'accepted', role: seat.role };
   const waits = app.choices.filter((r) => mine.some((d) => d.role === r && d.decision === 'waitlisted'));
   if (waits.length) return { kind: 'waitlisted', roles: waits };
-  return { kind: 'not_selected' };
+  const crowded = app.choices
+    .map((r) => demand.get(r))
+    .filter((d): d is RoleDemand => !!d && d.applicants > d.seats);
+  return { kind: 'not_selected', crowded };
+}
+
+/**
+ * When an applicant answered "first time" but an imported roster lists their GitHub handle: the
+ * most recent such entry, else undefined.
+ */
+export function rosterContradiction(app: Application, past: PastService[]): PastService | undefined {
+  return app.servedBefore ? undefined : past[0];
 }

@@ -28,7 +28,8 @@ export class ShadowStoreError extends Error {
       | 'not_a_choice'
       | 'full'
       | 'accepted_elsewhere'
-      | 'published',
+      | 'published'
+      | 'changed',
     message: string,
     readonly detail: Record<string, unknown> = {},
   ) {

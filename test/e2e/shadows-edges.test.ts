@@ -2,7 +2,7 @@ import { CHANNEL, people, RELEASE_TEAM_GROUP } from '../../src/sandbox/seed';
 import { seedShadowApplications, seedShadowRosters } from '../../src/sandbox/seed-shadows';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
 import { type Harness, startHarness, textOf } from '../helpers/harness';
-import { dm } from '../helpers/shadows';
+import { declineUndecidedAndPublish, dm } from '../helpers/shadows';
 
 /** Deadlines, faults, restarts, escaping and pagination of /shadow over real HTTP. */
 
@@ -56,7 +56,7 @@ describe('/shadow deadlines and the shadows-close job', () => {
     const posts = () =>
       h.slack.channelMessages(CHANNEL).filter((m) => m.metadata?.event_payload.key === 'shadows:1:closed');
     expect(posts()).toHaveLength(1);
-    expect(textOf(posts()[0])).toContain('closed: 1 applications');
+    expect(textOf(posts()[0])).toContain('closed: 1 application.');
     await h.relbot.jobs.run('shadows-close');
     expect(posts()).toHaveLength(1);
     const run = h.db
@@ -167,10 +167,13 @@ describe('/shadow under faults and restarts', () => {
     const close = await h.driver.command(people.admin.id, '/shadow', 'close');
     expect(textOf(close.body)).toContain('closed (4 applications)');
 
-    h.slack.injectFault({ method: 'chat.postMessage', error: 'fatal_error', times: 1 });
-    h.slack.injectFault({ method: 'usergroups.users.update', error: 'permission_denied', times: 1 });
-    const first = await h.driver.command(people.lead.id, '/shadow', 'publish');
-    const t1 = textOf(first.body);
+    // Nobody was decided: publish shows the 4 first, and the Release Team Lead declines them explicitly.
+    const { check, answer } = await declineUndecidedAndPublish(h, people.lead.id, () => {
+      h.slack.injectFault({ method: 'chat.postMessage', error: 'fatal_error', times: 1 });
+      h.slack.injectFault({ method: 'usergroups.users.update', error: 'permission_denied', times: 1 });
+    });
+    expect(textOf(check)).toContain('4 applicants of v1.38 have no decision yet');
+    const t1 = textOf({ text: answer.text, blocks: answer.blocks });
     expect(t1).toContain('3 sent now, 0 already sent, 1 failed');
     expect(t1).toContain('was not updated');
     const second = await h.driver.command(people.lead.id, '/shadow', 'publish');

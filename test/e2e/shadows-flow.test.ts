@@ -3,7 +3,7 @@ import { CHANNEL, people, RELEASE_TEAM_GROUP } from '../../src/sandbox/seed';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
 import { parseRoster } from '../../src/shadows/roster';
 import { type Harness, startHarness, textOf } from '../helpers/harness';
-import { dm, shadowButtonValue } from '../helpers/shadows';
+import { declineUndecidedAndPublish, dm, shadowButtonValue } from '../helpers/shadows';
 
 /**
  * The whole shadow sign-up over real HTTP against the emulated Slack and GitHub: open -> apply
@@ -360,7 +360,7 @@ describe('/shadow end to end', () => {
     );
     const dec = await click(people.docsLead.id, fresh, dropped, 'shadow_decline');
     expect(dec.text).toContain('A seat is free again: Docs now has 1/2 accepted');
-    expect(textOf(dec)).toContain('Waitlisted: <@U0DANA004>: press Accept to offer one a seat.');
+    expect(textOf(dec)).toContain('Waitlisted: <@U0DANA004>. Press Accept to offer one of them a seat.');
     // Not promoted automatically.
     expect(
       count("SELECT COUNT(*) AS n FROM shadow_decisions WHERE role = 'Docs' AND decision = 'accepted'"),
@@ -377,7 +377,7 @@ describe('/shadow end to end', () => {
     // dana: Docs (1st, accepted) + Enhancements (2nd)
     const res = await h.driver.command(people.enhancementsLead.id, '/shadow', 'review Enhancements');
     const text = textOf(res.body);
-    expect(text).toContain('Accepted for another role (not pending here): <@U0DANA004> (Docs)');
+    expect(text).toContain('1 accepted for another role (not pending here): <@U0DANA004> (Docs).');
     expect(text).not.toContain('|@dnovak>');
     expect(text).toContain('|@tico88612>');
     // And the Enhancements lead cannot take her seat from Docs.
@@ -429,9 +429,13 @@ describe('/shadow end to end', () => {
   });
 
   it('publish: every applicant gets one DM with their outcome; publishing twice sends nothing more', async () => {
-    const first = await h.driver.command(people.lead.id, '/shadow', 'publish');
-    const text = textOf(first.body);
+    // Some applicants have no decision: publish shows them first, and the lead declines them explicitly.
+    const { check, answer } = await declineUndecidedAndPublish(h, people.lead.id);
+    expect(textOf(check)).toContain('no decision yet, so nothing was published');
+    expect(textOf(check)).toContain('<@U03M6SD7CLE>');
+    const text = textOf({ text: answer.text, blocks: answer.blocks });
     expect(text).toContain('Published the v1.38 decisions');
+    expect(text).toContain('*Publish audit:* <@U0LEAD>'.replace('U0LEAD', people.lead.id));
     expect(text).toContain('DMs: 6 sent now, 0 already sent, 0 failed');
     expect(text).toContain(`User group <!subteam^${RELEASE_TEAM_GROUP}>`);
 
@@ -459,7 +463,7 @@ describe('/shadow end to end', () => {
     expect(textOf(status.body)).toContain('*Outcome:* :tada: Congratulations!');
     // Decisions are final now.
     const review = await h.driver.command(people.docsLead.id, '/shadow', 'review Docs');
-    expect(textOf(review.body)).toContain('Decisions are published and final');
+    expect(textOf(review.body)).toContain('The decisions were published and are final.');
     expect(JSON.stringify(review.body)).not.toContain('shadow_accept');
   });
 

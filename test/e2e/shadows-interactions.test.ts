@@ -125,6 +125,8 @@ describe('/shadow interactions are counted', () => {
     // Someone who may not review that role: refused, by the same name.
     await h.driver.click(people.member.id, msg, 'shadow_review_page_next');
     await expectCounted('shadow_review_page', 'refused', 1);
-    expect(h.slack.ephemeralsFor(people.member.id).at(-1)!.text).toContain('You cannot review Docs.');
+    expect(h.slack.ephemeralsFor(people.member.id).at(-1)!.text).toContain(
+      'Only the Docs lead(s) (<@U09E646UPE3>), the Release Team Lead and admins can review Docs',
+    );
   });
 });

@@ -188,7 +188,16 @@ describe('review list, balance and outcomes', () => {
       kind: 'waitlisted',
       roles: ['Enhancements', 'Docs'],
     });
-    expect(outcomeFor(a, [d(a, 'Docs', 'declined')])).toEqual({ kind: 'not_selected' });
-    expect(outcomeFor(a, [])).toEqual({ kind: 'not_selected' });
+    expect(outcomeFor(a, [d(a, 'Docs', 'declined')])).toEqual({ kind: 'not_selected', crowded: [] });
+    expect(outcomeFor(a, [])).toEqual({ kind: 'not_selected', crowded: [] });
+    // Only the roles that really had more applicants than seats are named.
+    const demand = new Map([
+      ['Docs', { role: 'Docs', applicants: 5, seats: 2 }],
+      ['Enhancements', { role: 'Enhancements', applicants: 1, seats: 4 }],
+    ]);
+    expect(outcomeFor(a, [d(a, 'Docs', 'declined')], demand)).toEqual({
+      kind: 'not_selected',
+      crowded: [{ role: 'Docs', applicants: 5, seats: 2 }],
+    });
   });
 });

@@ -4,6 +4,7 @@ import { m003_cherrypicks } from './003_cherrypicks';
 import { m004_blockers } from './004_blockers';
 import { m005_shadows } from './005_shadows';
 import { m006_data_versions } from './006_data_versions';
+import { m007_shadow_publish_declines } from './007_shadow_publish_declines';
 
 import type { Migration } from './types';
 
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   m004_blockers,
   m005_shadows,
   m006_data_versions,
+  m007_shadow_publish_declines,
 ];
