@@ -61,7 +61,10 @@ export const validationFailed = (resource: string, field: string, code: string, 
 });
 
 /** Slice a list by per_page/page and build the Link header from the request's own origin. */
-export function paginate<T>(ctx: Ctx, all: T[]): { items: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  ctx: Pick<Ctx, 'query' | 'origin' | 'pathname'>,
+  all: T[],
+): { items: T[]; headers: Record<string, string> } {
   const perRaw = Number.parseInt(ctx.query.get('per_page') ?? '', 10);
   const per = Number.isFinite(perRaw) && perRaw > 0 ? Math.min(perRaw, 100) : 30;
   const pageRaw = Number.parseInt(ctx.query.get('page') ?? '', 10);
