@@ -9,6 +9,7 @@ import { SlackApiError, SlackWorkspace } from './store';
 
 export type { SlackFault } from './faults';
 export type { AckBody, OpenView, SlackCall, SlackMessage, SlackUser } from './store';
+export { isAckBody } from './store';
 
 /**
  * An emulated Slack Web API on 127.0.0.1: enough of the real wire contract (form or JSON bodies,

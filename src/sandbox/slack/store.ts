@@ -62,6 +62,17 @@ export interface AckBody {
   response_type?: string;
 }
 
+/** Whether an answer's JSON body is an AckBody (an object whose text, blocks and response_type, when set, have those types). */
+export function isAckBody(body: unknown): body is AckBody {
+  if (typeof body !== 'object' || body === null) return false;
+  const b: { text?: unknown; blocks?: unknown; response_type?: unknown } = body;
+  return (
+    (b.text === undefined || typeof b.text === 'string') &&
+    (b.blocks === undefined || Array.isArray(b.blocks)) &&
+    (b.response_type === undefined || typeof b.response_type === 'string')
+  );
+}
+
 export const BOT_USER = 'UBOTRELBOT';
 export const BOT_ID = 'BRELBOT';
 export const TEAM = 'TSIGREL';
