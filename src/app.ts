@@ -1,13 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import {
-  App,
-  type CustomRoute,
-  HTTPReceiver,
-  isValidSlackRequest,
-  LogLevel,
-  type Receiver,
-  SocketModeReceiver,
-} from '@slack/bolt';
+import { createServer, type Server } from 'node:http';
+import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { type Clock, systemClock } from './clock';
 import type { Config, Env } from './config';
@@ -26,6 +18,7 @@ import { type InteractionRegistry, recordingApp, unhandledInteractionGuard } fro
 import { type OutboundOptions, OutboundQueue } from './slack/outbound';
 import { Outbox } from './slack/outbox';
 import { createResponseUrlPoster } from './slack/post';
+import { createReceiver, routeHandler } from './slack/receiver';
 import { WorkQueue } from './slack/work';
 
 export interface RelbotOptions {
@@ -130,45 +123,15 @@ export function createRelbot(opts: RelbotOptions): Relbot {
   ];
 
   const logger = boltLogger(log);
-  let receiver: Receiver;
-  let httpReceiver: HTTPReceiver | undefined;
-  let socketReceiver: SocketModeReceiver | undefined;
-  if (mode === 'socket') {
-    socketReceiver = new SocketModeReceiver({
-      appToken: env.slackAppToken!,
-      logger,
-      installerOptions: { clientOptions: { ...clientOptions, retryConfig: { retries: 2, factor: 1.5 } } },
-    });
-    receiver = socketReceiver;
-  } else {
-    httpReceiver = new HTTPReceiver({
-      signingSecret: env.slackSigningSecret!,
-      endpoints: '/slack/events',
-      logger,
-      customRoutes: routes,
-      processBeforeResponse: false,
-      unhandledRequestTimeoutMillis: opts.unhandledRequestTimeoutMillis ?? 3001,
-      // Bolt reads fields of the payload before any listener runs; a signed but malformed payload
-      // (which Slack never sends) makes it throw a TypeError. That is the caller's fault: 400, not 500.
-      processEventErrorHandler: async ({ error, response }) => {
-        if (response.headersSent) return false;
-        const malformed =
-          error instanceof TypeError || (error as { original?: unknown }).original instanceof TypeError;
-        log.warn({ err: error, malformed }, 'could not process a Slack request');
-        response.writeHead(
-          malformed
-            ? 400
-            : (error as { code?: string }).code === 'slack_bolt_authorization_error'
-              ? 401
-              : 500,
-        );
-        response.end();
-        return true;
-      },
-    });
-    receiver = httpReceiver;
-    guardMalformedBodies(httpReceiver, env.slackSigningSecret!, log);
-  }
+  const { receiver, socket: socketReceiver } = createReceiver({
+    mode,
+    env,
+    log,
+    logger,
+    clientOptions,
+    routes,
+    unhandledRequestTimeoutMillis: opts.unhandledRequestTimeoutMillis,
+  });
 
   const app = new App({
     token: env.slackBotToken,
@@ -280,111 +243,5 @@ export function createRelbot(opts: RelbotOptions): Relbot {
       if (db.open) db.close();
       log.info('relbot stopped');
     },
-  };
-}
-
-/** A minimal router over Bolt-style custom routes, for Socket Mode. */
-function routeHandler(routes: CustomRoute[]) {
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const method = (req.method ?? 'GET').toUpperCase();
-    const route = routes.find(
-      (r) =>
-        r.path === path &&
-        (Array.isArray(r.method) ? r.method : [r.method]).map((m) => m.toUpperCase()).includes(method),
-    );
-    if (!route) return sendText(res, 404, 'not found');
-    Promise.resolve(route.handler(Object.assign(req, { params: {} }), res)).catch((err) =>
-      sendText(res, 500, String(err)),
-    );
-  };
-}
-
-/**
- * Bolt's HTTP receiver dereferences the parsed body before any hook can run, so a body that is
- * JSON `null` (or a `payload=` that is not an object) throws outside every handler and leaves the
- * request hanging. relbot buffers the body first (Bolt reuses `req.rawBody`) and answers such
- * bodies 400 itself. Signature checks stay Bolt's.
- */
-/** Interactive payload types Bolt routes (bolt-js helpers.ts getTypeAndConversation). */
-const INTERACTION_TYPES = new Set([
-  'block_actions',
-  'block_suggestion',
-  'view_submission',
-  'view_closed',
-  'shortcut',
-  'message_action',
-  'interactive_message',
-  'dialog_submission',
-  'dialog_cancellation',
-  'dialog_suggestion',
-  'workflow_step_edit',
-]);
-
-function guardMalformedBodies(receiver: HTTPReceiver, signingSecret: string, log: Logger): void {
-  const original = receiver.requestListener;
-  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-  // Synchronous for everything else: Bolt's server catches what its listener throws (e.g. 404s).
-  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST' || !req.url?.startsWith('/slack/events')) return original(req, res);
-    checked(req, res).catch((err) => {
-      log.error({ err }, 'error while screening a Slack request');
-      if (!res.headersSent) sendText(res, 500, '');
-    });
-  };
-  const checked = async (req: IncomingMessage, res: ServerResponse) => {
-    let raw: Buffer;
-    try {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > 4 * 1024 * 1024) return sendText(res, 413, 'request body too large');
-        chunks.push(c as Buffer);
-      }
-      raw = Buffer.concat(chunks);
-    } catch {
-      return sendText(res, 400, 'unreadable body');
-    }
-    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-    const text = raw.toString('utf8');
-    let ok = true;
-    if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
-      const form = new URLSearchParams(text);
-      const payload = form.get('payload');
-      if (payload !== null) {
-        // Interactivity: an object with a type Bolt can route; anything else would wait out Bolt's 3 s timer.
-        try {
-          const p = JSON.parse(payload) as { type?: unknown };
-          ok = isObject(p) && typeof p.type === 'string' && INTERACTION_TYPES.has(p.type);
-        } catch {
-          ok = false;
-        }
-      } else {
-        ok = form.has('command') || form.get('ssl_check') === '1';
-      }
-    } else {
-      try {
-        const body = JSON.parse(text) as { type?: unknown };
-        ok = isObject(body) && typeof body.type === 'string';
-      } catch {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      // Unsigned or forged garbage is still a 401, as for any other body.
-      const signed = isValidSlackRequest({
-        signingSecret,
-        body: text,
-        headers: {
-          'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
-          'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp'] ?? 0),
-        },
-      });
-      if (!signed) return sendText(res, 401, '');
-      log.warn({ url: req.url }, 'malformed Slack request body; answered 400');
-      return sendText(res, 400, 'malformed body');
-    }
-    return original(req, res);
   };
 }

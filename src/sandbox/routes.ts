@@ -5,7 +5,7 @@ import { readBody, sendJson, sendText } from '../http';
 import type { GitHubEmulator } from './github/server';
 import { sandboxPage } from './page';
 import type { SlackDriver } from './slack/driver';
-import type { SlackEmulator } from './slack/server';
+import { isAckBody, type SlackEmulator } from './slack/server';
 
 /**
  * The local sandbox's web page and its small JSON API. Every action the page takes becomes a
@@ -90,8 +90,7 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
         const m = /^(\/\w+)\s*([\s\S]*)$/.exec(text);
         if (!m) throw new Error('type a slash command, e.g. /schedule');
         const res = await driver().command(user, m[1]!, m[2]!, ctx.channel);
-        if (res.status === 200 && res.body && typeof res.body === 'object')
-          ctx.slack.recordAck(ctx.channel, user, res.body as never);
+        if (res.status === 200 && isAckBody(res.body)) ctx.slack.recordAck(ctx.channel, user, res.body);
         return { status: res.status, body: res.body };
       }),
     },

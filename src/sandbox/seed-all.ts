@@ -30,7 +30,7 @@ export async function prepareFeatures(
   raw.schedule = { ...(raw.schedule as object), sources: scheduleSourcesConfig() };
   seedCherrypicks(github, { start: clock.now().minus({ days: 4 }).toISO()! });
   seedBlockers(github, { now: clock.now().toJSDate() });
-  const testgrid = seedTestgrid(github, { blocking: 'PASSING', informing: 'FLAKY' } as never);
+  const testgrid = seedTestgrid(github, { blocking: 'PASSING', informing: 'FLAKY' });
   raw.blockers = {
     ...(raw.blockers as object),
     milestone: BLOCKERS_MILESTONE,

@@ -269,15 +269,13 @@ function elementState(
 function findElement(
   blocks: unknown[],
   actionId: string,
-):
-  | { blockId: string; element: Record<string, unknown> & { value?: string; type?: string; text?: unknown } }
-  | undefined {
+): { blockId: string; element: Record<string, unknown> } | undefined {
   for (const b of blocks as Array<Record<string, unknown>>) {
     const els = [...((b.elements as unknown[]) ?? []), ...(b.accessory ? [b.accessory] : [])] as Array<
       Record<string, unknown>
     >;
     for (const e of els) {
-      if (e.action_id === actionId) return { blockId: String(b.block_id ?? ''), element: e as never };
+      if (e.action_id === actionId) return { blockId: String(b.block_id ?? ''), element: e };
     }
   }
   return undefined;
