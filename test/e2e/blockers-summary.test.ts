@@ -87,10 +87,8 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     expect(text).toContain('&lt;!channel&gt;');
     // Not counted: closed, other milestone, other priority.
     for (const n of ['133000', '132900', '133500']) expect(text).not.toContain(`#${n}`);
-    // Go/No-Go: the testgrid summaries all pass, but 5 release-blocking items are open.
-    expect(text).toContain(
-      'Go/No-Go: :red_circle: *No-Go*: 5 blockers open (CI signal green).',
-    );
+    // Go/No-Go: the testgrid summaries all pass, but 5 blockers are open.
+    expect(text).toContain('Go/No-Go: :red_circle: *No-Go*: 5 blockers open (CI signal green).');
     // Two searches, 100 a page.
     const searches = gh.callsTo('GET', '/search/issues');
     expect(searches).toHaveLength(2);
@@ -118,9 +116,7 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     expect(text).toContain('Release blockers · v1.37 · sig/node');
     for (const n of ['134077', '134033', '133870']) expect(text).toContain(`#${n}>`);
     for (const n of ['134012', '134101', '133950']) expect(text).not.toContain(`#${n}>`);
-    expect(text).toContain(
-      '*1 blocker* open in sig/node: 1 labelled release-blocker (1 issue).',
-    );
+    expect(text).toContain('*1 blocker* open in sig/node: 1 labelled release-blocker (1 issue).');
     expect(text).toContain('3 items tracked: 1 blocking issue · 1 failing test/flake · 1 important-soon.');
     expect(await ask('sig sig/Node v1.37')).toContain('#134077>');
     // A real SIG with nothing tracked is answered; an unknown name is an error, not an all-clear.
