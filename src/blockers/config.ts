@@ -20,13 +20,59 @@ const labels = z
   })
   .strict();
 
+/**
+ * The Kubernetes SIGs (kubernetes/test-infra label_sync/labels.yaml: the `sig/*` labels every
+ * Kubernetes repository carries, fixtures/k8s/labels-excerpt.yaml). `/blockers sig <name>` knows
+ * these and every `sig/*` label it sees on the items it reads.
+ */
+export const KUBERNETES_SIGS = [
+  'api-machinery',
+  'apps',
+  'architecture',
+  'auth',
+  'autoscaling',
+  'cli',
+  'cloud-provider',
+  'cluster-lifecycle',
+  'contributor-experience',
+  'docs',
+  'etcd',
+  'instrumentation',
+  'k8s-infra',
+  'multicluster',
+  'network',
+  'node',
+  'release',
+  'scalability',
+  'scheduling',
+  'security',
+  'storage',
+  'testing',
+  'ui',
+  'windows',
+];
+
+const sigName = z
+  .string()
+  .regex(/^(?:sig\/)?[a-z0-9][a-z0-9-]{0,62}$/i, 'a SIG name such as node or api-machinery')
+  .transform((s) => s.replace(/^sig\//i, '').toLowerCase());
+
 const dashboard = z
   .object({
-    /** Testgrid dashboard name, e.g. sig-release-master-blocking. */
-    name: z.string().regex(/^[\w.-]+$/, 'a testgrid dashboard name such as sig-release-master-blocking'),
+    /**
+     * Testgrid dashboard name. `{version}` stands for the milestone asked (`1.37` for v1.37):
+     * `sig-release-{version}-blocking`. A name without it (sig-release-master-blocking: the master
+     * branch) is read only for the current milestone.
+     */
+    name: z
+      .string()
+      .regex(
+        /^(?:[\w.-]|\{version\})+$/,
+        'a testgrid dashboard name such as sig-release-master-blocking or sig-release-{version}-blocking',
+      ),
     /** blocking or informing; default from the name's suffix. */
     kind: z.enum(['blocking', 'informing']).optional(),
-    /** Summary JSON URL; default `<testgrid.baseUrl>/<name>/summary`. */
+    /** Summary JSON URL (`{version}` allowed); default `<testgrid.baseUrl>/<name>/summary`. */
     url: z.string().url().optional(),
   })
   .strict();
@@ -43,6 +89,8 @@ export const blockersConfig = z
       failingTests: ['kind/failing-test', 'kind/flake'],
       importantSoon: 'priority/important-soon',
     }),
+    /** The SIGs `/blockers sig <name>` knows besides the `sig/*` labels it sees; default: Kubernetes' SIGs. */
+    sigs: z.array(sigName).default(KUBERNETES_SIGS),
     /** An item with no update for this many days is marked stale. */
     staleAfterDays: z.number().int().min(1).max(365).default(3),
     digest: z
@@ -84,6 +132,7 @@ export const blockersConfig = z
       failingTests: ['kind/failing-test', 'kind/flake'],
       importantSoon: 'priority/important-soon',
     },
+    sigs: KUBERNETES_SIGS,
     staleAfterDays: 3,
     digest: {
       enabled: true,

@@ -33,7 +33,15 @@ interface SearchItem {
   pull_request?: unknown;
 }
 
-export class MilestoneNotFound extends Error {}
+/** The milestone asked is in none of the repos; `known` are the repos' milestones (open first). */
+export class MilestoneNotFound extends Error {
+  constructor(
+    message: string,
+    readonly known: { title: string; open: boolean }[] = [],
+  ) {
+    super(message);
+  }
+}
 
 function toItem(raw: SearchItem): TrackedItem {
   const repo = raw.repository_url.replace(/^.*\/repos\//, '');
@@ -71,33 +79,41 @@ export async function fetchTracked(
   const q = searchQueries(opts.repos, opts.milestone, opts.labels);
   const inMilestone = await search(github, q.milestone, count);
   const blockers = await search(github, q.blockers, count);
-  if (inMilestone.length === 0 && !(await milestoneExists(github, opts.repos, opts.milestone, count))) {
-    throw new MilestoneNotFound(`There is no milestone ${opts.milestone} in ${opts.repos.join(', ')}.`);
+  if (inMilestone.length === 0) {
+    const known = await repoMilestones(github, opts.repos, count);
+    if (!known.some((m) => m.title.toLowerCase() === opts.milestone.toLowerCase()))
+      throw new MilestoneNotFound(
+        `There is no milestone ${opts.milestone} in ${opts.repos.join(', ')}.`,
+        known,
+      );
   }
   return [...blockers, ...inMilestone];
 }
 
-/** Whether any of the repos has the milestone (open or closed). Asked only when a milestone search is empty. */
-export async function milestoneExists(
+/** The repos' milestones (open or closed), without duplicates. Asked only when a milestone search is empty. */
+export async function repoMilestones(
   github: GitHub,
   repos: string[],
-  milestone: string,
   count: RequestCount = newCount(),
-): Promise<boolean> {
+): Promise<{ title: string; open: boolean }[]> {
+  const all = new Map<string, { title: string; open: boolean }>();
   for (const full of repos) {
     const [owner, repo] = full.split('/') as [string, string];
-    const titles = await github.paginate(
+    const found = await github.paginate(
       'GET /repos/{owner}/{repo}/milestones',
       { owner, repo, state: 'all', per_page: 100 },
       (response) => {
         if (response.headers[ETAG_CACHE_HEADER as 'etag'] === 'hit') count.notModified++;
         else count.fresh++;
-        return response.data.map((m) => m.title);
+        return response.data.map((m) => ({ title: m.title, open: m.state === 'open' }));
       },
     );
-    if (titles.some((t) => t.toLowerCase() === milestone.toLowerCase())) return true;
+    for (const m of found) {
+      const was = all.get(m.title.toLowerCase());
+      all.set(m.title.toLowerCase(), { title: m.title, open: m.open || Boolean(was?.open) });
+    }
   }
-  return false;
+  return [...all.values()];
 }
 
 /** Why items that vanished from the searches left (at most `limit` look-ups; the rest stay unknown). */

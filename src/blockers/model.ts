@@ -165,8 +165,12 @@ export interface Summary {
   /** When the data was read from GitHub. */
   asOf: string;
   sections: SectionSummary[];
+  /** Blocking items shown (of the SIG, in a SIG's view). */
   blocking: number;
+  /** Items shown (every section). */
   total: number;
+  /** Blocking items of the whole milestone (all SIGs): what the Go/No-Go verdict counts. */
+  milestoneBlocking: number;
 }
 
 export function summarize(items: ClassifiedItem[], milestone: string, asOf: string, sig?: string): Summary {
@@ -177,7 +181,25 @@ export function summarize(items: ClassifiedItem[], milestone: string, asOf: stri
     sections: SECTIONS.map((s) => ({ ...s, items: wanted.filter((i) => i.section === s.id) })),
     blocking: wanted.filter((i) => i.blocking).length,
     total: wanted.length,
+    milestoneBlocking: items.filter((i) => i.blocking).length,
   };
+}
+
+/** Why the blocking items block: the blocker label (issues, PRs) or critical-urgent in the milestone. */
+export function blockingBreakdown(items: ClassifiedItem[]): {
+  labelled: { issues: number; prs: number };
+  criticalUrgent: { issues: number; prs: number; failingTests: number };
+} {
+  const out = { labelled: { issues: 0, prs: 0 }, criticalUrgent: { issues: 0, prs: 0, failingTests: 0 } };
+  for (const i of items) {
+    if (!i.blocking) continue;
+    const labelled = i.section === 'blocking-issues' || i.section === 'blocking-prs';
+    const bucket = labelled ? out.labelled : out.criticalUrgent;
+    if (i.kind === 'issue') bucket.issues++;
+    else bucket.prs++;
+    if (i.section === 'failing-tests') out.criticalUrgent.failingTests++;
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------ diff
@@ -189,11 +211,13 @@ export interface ResolvedItem {
 }
 
 export interface DigestDiff {
-  /** The previous digest's time; undefined for the first digest. */
+  /** When the previous digest read its data (its "As of"); undefined for the first digest. */
   since?: string;
   added: ClassifiedItem[];
   resolved: ResolvedItem[];
   wentStale: ClassifiedItem[];
+  /** Current items that are neither new nor went stale: counted, not listed again. */
+  unchanged: ClassifiedItem[];
 }
 
 /** What changed between the previous digest's items and the current ones. */
@@ -202,19 +226,23 @@ export function diffDigests(
   current: ClassifiedItem[],
   reasons: Map<string, string> = new Map(),
 ): DigestDiff {
-  if (!previous) return { added: [], resolved: [], wentStale: [] };
+  if (!previous) return { added: [], resolved: [], wentStale: [], unchanged: [] };
   const before = new Map(previous.items.map((i) => [itemKey(i), i]));
   const now = new Map(current.map((i) => [itemKey(i), i]));
+  const added = current.filter((i) => !before.has(itemKey(i)));
+  const wentStale = current.filter((i) => {
+    const was = before.get(itemKey(i));
+    return i.stale && was !== undefined && !was.stale;
+  });
+  const changed = new Set([...added, ...wentStale].map(itemKey));
   return {
     since: previous.at,
-    added: current.filter((i) => !before.has(itemKey(i))),
+    added,
     resolved: previous.items
       .filter((i) => !now.has(itemKey(i)))
       .map((item) => ({ item, reason: reasons.get(itemKey(item)) ?? 'closed or no longer labelled' })),
-    wentStale: current.filter((i) => {
-      const was = before.get(itemKey(i));
-      return i.stale && was !== undefined && !was.stale;
-    }),
+    wentStale,
+    unchanged: current.filter((i) => !changed.has(itemKey(i))),
   };
 }
 

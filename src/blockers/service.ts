@@ -2,8 +2,6 @@ import { CronExpressionParser } from 'cron-parser';
 import { DateTime } from 'luxon';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { channelFor, type Deps } from '../deps';
-import { UserError } from '../errors';
-import { currentCycle } from '../schedule/api';
 import {
   fetchTracked,
   MilestoneNotFound,
@@ -14,6 +12,7 @@ import {
 } from './github';
 import { type ClassifiedItem, classify, diffDigests, itemKey, type Summary, summarize } from './model';
 import { type Rendered, renderSummary } from './render';
+import { checkSig, currentMilestone, resolveMilestone, unknownMilestone } from './scope';
 import { BlockerStore } from './store';
 import { type GoNoGo, readGoNoGo } from './testgrid';
 
@@ -83,31 +82,7 @@ function recordRequests(deps: Deps, trigger: 'digest' | 'command', count: Reques
 
 // ----------------------------------------------------------------------------------- milestone
 
-export function normalizeMilestone(text: string): string | undefined {
-  const m = /^v?(\d+)\.(\d+)$/i.exec(text.trim());
-  return m ? `v${Number(m[1])}.${Number(m[2])}` : undefined;
-}
-
-/** The milestone asked for, else the configured one, else the schedule feature's current cycle. */
-export function resolveMilestone(deps: Deps, asked?: string): string {
-  if (asked !== undefined) {
-    const m = normalizeMilestone(asked);
-    if (!m)
-      throw new UserError(
-        `\`${asked.slice(0, 40)}\` is not a milestone.`,
-        'Name one like `v1.37`: `/blockers v1.37`.',
-      );
-    return m;
-  }
-  const fromConfig = deps.config.blockers.milestone;
-  if (fromConfig) return fromConfig;
-  const cycle = currentCycle(deps);
-  if (cycle) return normalizeMilestone(cycle.milestone) ?? cycle.milestone;
-  throw new UserError(
-    'relbot does not know the current milestone: `blockers.milestone` is not set in relbot.yaml and the schedule has no current cycle.',
-    'Name one, e.g. `/blockers v1.37`, or ask an admin to set `blockers.milestone`. See `/blockers help`.',
-  );
-}
+export { normalizeMilestone, resolveMilestone } from './scope';
 
 const reposOf = (deps: Deps) => deps.config.blockers.repos ?? deps.config.github.repos;
 
@@ -150,8 +125,12 @@ export async function readBlockers(
   });
 }
 
-async function goNoGo(deps: Deps): Promise<GoNoGo | undefined> {
-  return readGoNoGo(deps.config.blockers.testgrid);
+/** The testgrid signal of `milestone`: its per-version dashboards, and master's when it is the current one. */
+async function goNoGo(deps: Deps, milestone: string): Promise<GoNoGo | undefined> {
+  return readGoNoGo(deps.config.blockers.testgrid, {
+    milestone,
+    current: milestone.toLowerCase() === currentMilestone(deps)?.toLowerCase(),
+  });
 }
 
 /** `/blockers [milestone]` and `/blockers sig <name>`. */
@@ -163,7 +142,7 @@ export async function blockerSummary(
   const store = new BlockerStore(deps.db);
   const now = deps.clock.now();
   const count = newCount();
-  const gng = goNoGo(deps);
+  const gng = goNoGo(deps, opts.milestone);
   let items: ClassifiedItem[];
   let asOf = now.toISO()!;
   let unavailable: SummaryResult['unavailable'];
@@ -171,11 +150,10 @@ export async function blockerSummary(
     items = await readBlockers(deps, opts.milestone, count);
     store.saveLatest(opts.milestone, asOf, items, total(count));
   } catch (err) {
-    if (err instanceof MilestoneNotFound)
-      throw new UserError(
-        err.message,
-        'Check the name (milestones look like `v1.37`), or leave it out for the current one. See `/blockers help`.',
-      );
+    if (err instanceof MilestoneNotFound) {
+      await gng; // settle the testgrid reads before answering
+      throw unknownMilestone(err, opts.milestone);
+    }
     deps.log.warn({ err, milestone: opts.milestone }, 'blockers: GitHub read failed');
     const last = store.latest(opts.milestone);
     unavailable = { reason: describeGitHubError(err), shownFrom: last?.takenAt };
@@ -191,6 +169,7 @@ export async function blockerSummary(
   } finally {
     recordRequests(deps, 'command', count);
   }
+  if (opts.sig && (items.length > 0 || !unavailable)) checkSig(deps, opts.sig, items);
   const summary = summarize(items, opts.milestone, asOf, opts.sig);
   const rendered = renderSummary({
     summary,
@@ -301,7 +280,7 @@ export async function runDigest(deps: Deps): Promise<DigestResult> {
         milestone,
         last?.takenAt ?? now.toISO()!,
       ),
-      goNoGo: await goNoGo(deps),
+      goNoGo: await goNoGo(deps, milestone),
       unavailable: { reason: describeGitHubError(err), shownFrom: last?.takenAt },
     });
     const posted = await deps.outbox.postOnce(key, channel, {
@@ -319,8 +298,9 @@ export async function runDigest(deps: Deps): Promise<DigestResult> {
   const reasons = vanished.length
     ? await resolutionReasons(deps.github, vanished, { milestone, labels: cfg.labels }, count)
     : new Map<string, string>();
+  // "Since the previous digest" names the time that digest read its data: its own "As of".
   const diff = diffDigests(
-    previous ? { at: previous.slot, items: previous.items } : undefined,
+    previous ? { at: previous.takenAt, items: previous.items } : undefined,
     items,
     reasons,
   );
@@ -331,7 +311,7 @@ export async function runDigest(deps: Deps): Promise<DigestResult> {
   const rendered = renderSummary({
     ...base,
     summary: summarize(items, milestone, now.toISO()!),
-    goNoGo: await goNoGo(deps),
+    goNoGo: await goNoGo(deps, milestone),
     diff,
   });
   const posted = await deps.outbox.postOnce(key, channel, {
@@ -360,6 +340,7 @@ export async function measureDigestRequests(
   const count = newCount();
   const items = await readBlockers(deps, milestone, count);
   const cfg = deps.config.blockers;
+  // The longest digest: a first one, listing every item (later ones list only what changed).
   const rendered = renderSummary({
     summary: summarize(items, milestone, deps.clock.now().toISO()!),
     now: deps.clock.now(),
@@ -368,6 +349,7 @@ export async function measureDigestRequests(
     labels: cfg.labels,
     staleAfterDays: cfg.staleAfterDays,
     kind: 'digest',
+    diff: diffDigests(undefined, items),
   });
   return {
     requests: total(count),

@@ -7,7 +7,11 @@ import type { BlockersConfig } from './config';
  *
  *   blocking ✅ + informing ✅/⚠️ -> 🟢;  blocking ⚠️ (+ informing ✅/⚠️) -> 🟡;  any ❌ -> 🔴.
  *
- * A dashboard that cannot be read makes the signal unknown, never green.
+ * A dashboard that cannot be read makes the signal unknown, never green. Dashboards follow the
+ * milestone asked: `sig-release-{version}-blocking` is read as `sig-release-1.36-blocking` for
+ * v1.36; a name without `{version}` (the master branch's boards) only for the current milestone.
+ * A per-version board that testgrid does not have (HTTP 404: the Branch Manager sets them up after
+ * rc.0) is left out of the matrix and said so; with no board left the signal is unknown.
  */
 
 export type BoardState = 'passing' | 'flaky' | 'failing';
@@ -21,6 +25,10 @@ export interface DashboardResult {
   /** jobs that are not passing, e.g. ['ci-kubernetes-e2e-gci-gce (FAILING)'] */
   problems: string[];
   error?: string;
+  /** A per-version board testgrid does not have (yet): not part of the matrix. */
+  absent?: boolean;
+  /** The dashboard's page on testgrid. */
+  pageUrl?: string;
 }
 
 export interface GoNoGo {
@@ -50,7 +58,8 @@ export function boardState(summary: unknown): { state: BoardState; problems: str
 }
 
 /** The handbook's matrix. */
-export function signalOf(dashboards: DashboardResult[]): Signal {
+export function signalOf(all: DashboardResult[]): Signal {
+  const dashboards = all.filter((d) => !d.absent);
   if (dashboards.length === 0 || dashboards.some((d) => d.state === undefined)) return 'unknown';
   const worst = (kind: 'blocking' | 'informing') =>
     dashboards
@@ -74,26 +83,58 @@ export function summaryUrl(cfg: BlockersConfig['testgrid'], d: { name: string; u
   return d.url ?? `${cfg.baseUrl.replace(/\/$/, '')}/${d.name}/summary`;
 }
 
-/** Reads every configured dashboard (in parallel); undefined when none are configured. */
+const VERSION = /\{version\}/g;
+
+/**
+ * The dashboards to read for `milestone` (v1.36 -> `{version}` = 1.36): the per-version ones
+ * always, the others (master) only when `milestone` is the current one.
+ */
+export function dashboardsFor(
+  cfg: BlockersConfig['testgrid'],
+  milestone: string,
+  current: boolean,
+): { name: string; kind: 'blocking' | 'informing'; url?: string; perVersion: boolean }[] {
+  const version = milestone.replace(/^v/i, '');
+  const out = cfg.dashboards
+    .filter((d) => current || d.name.includes('{version}'))
+    .map((d) => ({
+      name: d.name.replace(VERSION, version),
+      kind: dashboardKind({ ...d, name: d.name.replace(VERSION, version) }),
+      ...(d.url ? { url: d.url.replace(VERSION, version) } : {}),
+      perVersion: d.name.includes('{version}'),
+    }));
+  return out.filter((d, i) => out.findIndex((o) => o.name === d.name) === i);
+}
+
+/**
+ * Reads the dashboards of `milestone` (in parallel); undefined when none are configured. With
+ * dashboards configured but none for this milestone, the signal is unknown (never green).
+ */
 export async function readGoNoGo(
   cfg: BlockersConfig['testgrid'],
+  target: { milestone: string; current: boolean },
   fetchFn: typeof fetch = fetch,
 ): Promise<GoNoGo | undefined> {
   if (cfg.dashboards.length === 0) return undefined;
+  const base = cfg.baseUrl.replace(/\/$/, '');
   const dashboards = await Promise.all(
-    cfg.dashboards.map(async (d): Promise<DashboardResult> => {
-      const kind = dashboardKind(d);
+    dashboardsFor(cfg, target.milestone, target.current).map(async (d): Promise<DashboardResult> => {
+      const { kind } = d;
+      // The board's web page, where there is one (testgrid.k8s.io; an emulator serves only summaries).
+      const pageUrl = /^https:\/\/testgrid\.k8s\.io$/.test(base) ? `${base}/${d.name}` : undefined;
       try {
         const res = await fetchFn(summaryUrl(cfg, d), {
           signal: AbortSignal.timeout(cfg.timeoutMs),
           headers: { accept: 'application/json' },
         });
-        if (!res.ok) return { name: d.name, kind, problems: [], error: `HTTP ${res.status}` };
+        if (res.status === 404 && d.perVersion)
+          return { name: d.name, kind, problems: [], error: 'not on testgrid', absent: true, pageUrl };
+        if (!res.ok) return { name: d.name, kind, problems: [], error: `HTTP ${res.status}`, pageUrl };
         const parsed = boardState(await res.json());
-        if ('error' in parsed) return { name: d.name, kind, problems: [], error: parsed.error };
-        return { name: d.name, kind, state: parsed.state, problems: parsed.problems };
+        if ('error' in parsed) return { name: d.name, kind, problems: [], error: parsed.error, pageUrl };
+        return { name: d.name, kind, state: parsed.state, problems: parsed.problems, pageUrl };
       } catch (err) {
-        return { name: d.name, kind, problems: [], error: (err as Error).message };
+        return { name: d.name, kind, problems: [], error: (err as Error).message, pageUrl };
       }
     }),
   );

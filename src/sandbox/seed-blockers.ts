@@ -274,20 +274,20 @@ export function testgridSummary(dashboard: string, jobs: Record<string, Board>):
 }
 
 /**
- * Serves the four sig-release dashboards' summaries on the emulator (`/<dashboard>/summary`) and
- * returns the `blockers.testgrid` config block that points at them.
+ * Serves the sig-release dashboards' summaries on the emulator (`/<dashboard>/summary`): master's
+ * and those of 1.34 to 1.37, as on testgrid.k8s.io (fixtures/k8s/testgrid-sig-release-config.yaml).
+ * Returns the `blockers.testgrid` config block that points at them: master's two boards and the
+ * per-version pattern `sig-release-{version}-blocking` / `-informing`.
  */
 export function seedTestgrid(
   github: GitHubEmulator,
   states: { blocking?: Board; informing?: Board } = {},
 ): { baseUrl: string; dashboards: { name: string }[] } {
-  const names = [
-    'sig-release-master-blocking',
-    'sig-release-master-informing',
-    'sig-release-1.37-blocking',
-    'sig-release-1.37-informing',
-  ];
-  for (const name of names) {
+  const boards = ['master', '1.37', '1.36', '1.35', '1.34'].flatMap((v) => [
+    `sig-release-${v}-blocking`,
+    `sig-release-${v}-informing`,
+  ]);
+  for (const name of boards) {
     const worst = name.endsWith('blocking')
       ? (states.blocking ?? 'PASSING')
       : (states.informing ?? 'PASSING');
@@ -301,5 +301,11 @@ export function seedTestgrid(
       }),
     );
   }
+  const names = [
+    'sig-release-master-blocking',
+    'sig-release-master-informing',
+    'sig-release-{version}-blocking',
+    'sig-release-{version}-informing',
+  ];
   return { baseUrl: github.url, dashboards: names.map((name) => ({ name })) };
 }

@@ -80,8 +80,9 @@ describe('blocker digest: slots, diff and restarts', () => {
     expect(digests(c)).toHaveLength(1);
     const first = allText(digests(c)[0]!.blocks);
     expect(first).toContain('Daily blocker digest · v1.37');
-    expect(first).toContain('*5 blockers*');
-    expect(first).toContain('First digest for this milestone');
+    expect(first).toContain('*5 blockers* open');
+    expect(first).toContain('First digest for this milestone: everything tracked is listed below.');
+    expect(first).toContain('#134077>'); // the first digest lists everything
 
     // Woken again, and after a restart: nothing new.
     clock.advance({ minutes: 5 });
@@ -109,8 +110,10 @@ describe('blocker digest: slots, diff and restarts', () => {
     await h.relbot.jobs.run(JOB);
     expect(digests(c)).toHaveLength(2);
     const second = allText(digests(c)[1]!.blocks);
+    // The previous digest read its data on Monday 07:01 UTC (09:01 in Berlin): that is its "As of".
+    expect(first).toContain('As of <!date^1783321260^{date_short_pretty} {time}|Mon 6 Jul 09:01 GMT+2>');
     expect(second).toContain(
-      '*Since the previous digest* (Mon 6 Jul 09:00 GMT+2): 1 new item · 2 resolved · 1 went stale',
+      '*Since the previous digest* (data as of <!date^1783321260^{date_short_pretty} {time}|Mon 6 Jul 09:01 GMT+2>): 1 new item · 2 resolved · 1 went stale',
     );
     expect(second).toMatch(
       /:new: <[^|]+\|#134200> etcd 3\.6\.5 upgrade breaks downgrade path — blocking issue/,
@@ -119,6 +122,9 @@ describe('blocker digest: slots, diff and restarts', () => {
     expect(second).toMatch(/:white_check_mark: <[^|]+\|#133950> [^\n]* — label removed/);
     expect(second).toMatch(/:hourglass: <[^|]+\|#134033> [^\n]* — no update for 3 days/);
     expect(second).not.toMatch(/:hourglass: <[^|]+\|#133870>/); // already stale yesterday
+    // The unchanged rest is counted, not listed again.
+    expect(second).toMatch(/\*Unchanged:\* 9 items, 3 of them blocking: .*`\/blockers` lists them all\./);
+    expect(second).not.toContain('#133870>');
 
     await restart(c);
     await h.relbot.jobs.run(JOB);
@@ -180,7 +186,7 @@ describe('blocker digest: GitHub cost', () => {
     const msg = digests(c)[0]!;
     expect(msg.blocks!.length).toBeLessThanOrEqual(50);
     const text = allText(msg.blocks);
-    expect(text).toContain('*100 blockers*');
+    expect(text).toContain('*100 blockers* open');
     expect(text).toMatch(/:scissors: \*\d+ more items not shown\*/);
     expect(text).toContain('https://github.com/search?q=');
     let metrics = await (await fetch(`${h.url}/metrics`)).text();
@@ -193,7 +199,9 @@ describe('blocker digest: GitHub cost', () => {
     expect(digests(c)).toHaveLength(2);
     expect(searchStatuses(c)).toEqual([304, 304, 304, 304]);
     expect(gh.calls).toHaveLength(4); // nothing vanished: no look-ups
-    expect(allText(digests(c)[1]!.blocks)).toContain('0 new items · 0 resolved');
+    // A day later 28 items went stale; they lead, and the unchanged rest is a count.
+    expect(allText(digests(c)[1]!.blocks)).toContain('0 new items · 0 resolved · 28 went stale');
+    expect(allText(digests(c)[1]!.blocks)).toContain('*Unchanged:* 222 items, 89 of them blocking');
     metrics = await (await fetch(`${h.url}/metrics`)).text();
     expect(metrics).toContain('relbot_blockers_digest_github_requests{result="fresh"} 0');
     expect(metrics).toContain('relbot_blockers_digest_github_requests{result="not_modified"} 4');
@@ -209,7 +217,7 @@ describe('blocker digest: GitHub cost', () => {
       fresh: 0,
       notModified: 4,
       items: 250,
-      blocks: digests(c)[1]!.blocks!.length - 1, // no diff block
+      blocks: digests(c)[0]!.blocks!.length, // rendered as the first digest: every item listed
     });
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(posts);
   });
@@ -227,7 +235,7 @@ describe('blocker digest: GitHub faults', () => {
     await h.relbot.jobs.run(JOB);
     expect(searchStatuses(c)).toEqual([500, 200, 200]);
     expect(digests(c)).toHaveLength(1);
-    expect(allText(digests(c)[0]!.blocks)).toContain('*5 blockers*');
+    expect(allText(digests(c)[0]!.blocks)).toContain('*5 blockers* open');
 
     gh.clearCalls();
     clock.set('2026-07-07T07:00:00Z');
@@ -253,7 +261,7 @@ describe('blocker digest: GitHub faults', () => {
     const outage = allText(digests(c)[2]!.blocks);
     expect(outage).toContain('*GitHub data is unavailable* (GitHub answered HTTP 500)');
     expect(outage).toContain('Showing the last known state, from *25 hours ago*');
-    expect(outage).toContain('*5 blockers*');
+    expect(outage).toContain('*5 blockers* open');
     expect(outage).not.toContain('Nothing blocks');
 
     // Restart in the same slot: still one post for it. Thursday, GitHub is back: diff against Tuesday.
@@ -264,6 +272,8 @@ describe('blocker digest: GitHub faults', () => {
     clock.set('2026-07-09T07:00:00Z');
     await h.relbot.jobs.run(JOB);
     expect(digests(c)).toHaveLength(4);
-    expect(allText(digests(c)[3]!.blocks)).toContain('*Since the previous digest* (Tue 7 Jul 09:00 GMT+2)');
+    expect(allText(digests(c)[3]!.blocks)).toContain(
+      '*Since the previous digest* (data as of <!date^1783407600^{date_short_pretty} {time}|Tue 7 Jul 09:00 GMT+2>)',
+    );
   });
 });

@@ -53,9 +53,13 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
 
   it('shows the summary in the template order, grouped by SIG, with ages, stale markers and PR review state', async () => {
     const text = await ask('');
-    // Counts first: 3 release-blockers + 2 critical-urgent = 5 blocking.
+    // Counts first, saying what they count: 3 release-blockers + 2 critical-urgent = 5 blocking,
+    // and the 12 items listed by section.
     expect(text).toContain(
-      '*5 blockers* — 2 blocking issues · 1 blocking PR · 2 critical-urgent · 3 failing tests/flakes · 4 important-soon',
+      '*5 blockers* open: 3 labelled release-blocker (2 issues, 1 PR) and 2 priority/critical-urgent in v1.37 (1 issue, 1 PR).',
+    );
+    expect(text).toContain(
+      '12 items tracked: 2 blocking issues · 1 blocking PR · 2 critical-urgent · 3 failing tests/flakes · 4 important-soon.',
     );
     const order = [
       '*Release blocking issues* (2)',
@@ -72,7 +76,7 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     );
     // Ageing: #133950 created 15 days ago, updated 5 days ago -> stale (3 days by default).
     expect(text).toMatch(/#133950>[^\n]*15d old · updated 5d ago · :warning: \*stale\*/);
-    expect(text).toMatch(/#134077>[^\n]*6d old · updated 0d ago$/m);
+    expect(text).toMatch(/#134077>[^\n]*6d old · updated &lt;1d ago$/m);
     // PRs: lgtm / approved / hold.
     expect(text).toMatch(/#133988>[^\n]*no lgtm · approved ✓ · :double_vertical_bar: hold/);
     expect(text).toMatch(/#133870>[^\n]*lgtm ✓ · approved ✓/);
@@ -83,8 +87,8 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     expect(text).toContain('&lt;!channel&gt;');
     // Not counted: closed, other milestone, other priority.
     for (const n of ['133000', '132900', '133500']) expect(text).not.toContain(`#${n}`);
-    // Go/No-Go line from the testgrid summaries (all passing).
-    expect(text).toContain('Go/No-Go: :large_green_circle: *Go*');
+    // Go/No-Go: the testgrid summaries all pass, but 5 blockers are open.
+    expect(text).toContain('Go/No-Go: :red_circle: *No-Go*: 5 blockers open (CI signal green).');
     // Two searches, 100 a page.
     const searches = gh.callsTo('GET', '/search/issues');
     expect(searches).toHaveLength(2);
@@ -112,9 +116,14 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     expect(text).toContain('Release blockers · v1.37 · sig/node');
     for (const n of ['134077', '134033', '133870']) expect(text).toContain(`#${n}>`);
     for (const n of ['134012', '134101', '133950']) expect(text).not.toContain(`#${n}>`);
-    expect(text).toContain('*1 blocker* — 1 blocking issue · 1 failing test/flake · 1 important-soon');
+    expect(text).toContain('*1 blocker* open in sig/node: 1 labelled release-blocker (1 issue).');
+    expect(text).toContain('3 items tracked: 1 blocking issue · 1 failing test/flake · 1 important-soon.');
     expect(await ask('sig sig/Node v1.37')).toContain('#134077>');
-    expect(await ask('sig no-such-sig')).toContain('Nothing blocks v1.37 in sig/no-such-sig.');
+    // A real SIG with nothing tracked is answered; an unknown name is an error, not an all-clear.
+    expect(await ask('sig auth')).toContain('Nothing blocks v1.37 in sig/auth.');
+    const typo = await ask('sig no-such-sig');
+    expect(typo).toContain('relbot knows no SIG `no-such-sig`');
+    expect(typo).not.toContain('Nothing blocks');
   });
 
   it('answers a milestone with no blockers honestly', async () => {
@@ -127,7 +136,9 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
   it('rejects an unknown milestone, bad arguments and a bad SIG name, and stores nothing', async () => {
     const rows = () => h.db.prepare('SELECT COUNT(*) AS n FROM blockers_snapshots').get();
     const before = rows();
-    expect(await ask('v1.99')).toContain('There is no milestone v1.99 in kubernetes/kubernetes.');
+    const unknown = await ask('v1.99');
+    expect(unknown).toContain('There is no milestone v1.99 in kubernetes/kubernetes.');
+    expect(unknown).toContain('Open milestones, closest first: `v1.38`, `v1.37`, `v1.36`.');
     expect(await ask('v1.37 v1.38')).toContain('at most one milestone');
     expect(await ask('sig')).toContain('Which SIG?');
     expect(await ask('sig <!here>')).toContain('A SIG name is letters');
@@ -146,7 +157,7 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     const text = await ask('v1.37');
     expect(text).toContain('*GitHub data is unavailable* (GitHub answered HTTP 500)');
     expect(text).toContain('from *3 hours ago*');
-    expect(text).toContain('*5 blockers*');
+    expect(text).toContain('*5 blockers* open');
     expect(text).not.toContain('Nothing blocks');
     // The retry plugin tried 3 times (retries: 2 in the harness) before giving up.
     expect(gh.callsTo('GET', '/search/issues').map((c) => c.status)).toEqual([500, 500, 500]);
@@ -161,22 +172,28 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     expect(text).not.toContain('Nothing blocks');
   });
 
-  it('turns the Go/No-Go line red when an informing board fails, and unknown when one cannot be read', async () => {
+  it('names the CI signal in the verdict: a failing informing board, a flaky blocking one, an unreadable one', async () => {
     gh.serveJson('/sig-release-master-informing/summary', {
       'ci-kubernetes-e2e-kind': { overall_status: 'FAILING' },
       'ci-kubernetes-unit': { overall_status: 'PASSING' },
     });
-    expect(await ask('v1.37')).toContain('Go/No-Go: :red_circle: *No-Go*');
+    expect(await ask('v1.37')).toContain(
+      'Go/No-Go: :red_circle: *No-Go*: 5 blockers open (CI signal red: sig-release-master-informing failing).',
+    );
     gh.serveJson('/sig-release-master-informing/summary', {
       'ci-kubernetes-e2e-kind': { overall_status: 'PASSING' },
     });
     gh.serveJson('/sig-release-1.37-blocking/summary', {
       'ci-kubernetes-e2e-kind': { overall_status: 'FLAKY' },
     });
-    expect(await ask('v1.37')).toContain(':large_yellow_circle: *No-Go*');
+    expect(await ask('v1.37')).toContain(
+      '*No-Go*: 5 blockers open (CI signal yellow: sig-release-1.37-blocking flaky).',
+    );
     gh.injectFault({ status: 502, times: 1, match: { path: '/sig-release-master-blocking/summary' } });
     const text = await ask('v1.37');
-    expect(text).toContain('Go/No-Go: :white_circle: *Unknown*');
+    expect(text).toContain(
+      '*No-Go*: 5 blockers open (CI signal unknown: sig-release-master-blocking could not be read).',
+    );
     expect(text).toContain('sig-release-master-blocking :grey_question: (HTTP 502)');
   });
 });

@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/clock';
 import { fixture } from '../../src/fixtures';
 import { GitHubEmulator } from '../../src/sandbox/github/server';
 import { CHANNEL, people, RELEASE_TEAM_GROUP } from '../../src/sandbox/seed';
-import { seedBlockers, seedTestgrid } from '../../src/sandbox/seed-blockers';
+import { seedBlockers, seedManyBlockers, seedTestgrid } from '../../src/sandbox/seed-blockers';
 import { CP } from '../../src/sandbox/seed-cherrypicks';
 import { scheduleSourcesConfig, seedSchedule } from '../../src/sandbox/seed-schedule';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
@@ -575,15 +575,25 @@ describe('blockers: summaries, errors and digests', () => {
     const u = people.member.id;
     await c.answer('blockers.summary', u, '/blockers');
     await c.answer('blockers.sig', u, '/blockers', 'sig node');
-    await c.answer('blockers.sig-nothing', u, '/blockers', 'sig no-such-sig');
+    // A real SIG with nothing tracked is answered; a typo is an error naming the closest SIGs.
+    await c.answer('blockers.sig-nothing', u, '/blockers', 'sig auth');
+    await c.answer('blockers.error-unknown-sig', u, '/blockers', 'sig nod');
     gh.addMilestone('kubernetes', 'kubernetes', 'v1.38');
+    // No testgrid board for v1.38 yet: the verdict is Unknown, never Go.
     await c.answer('blockers.milestone-nothing', u, '/blockers', '1.38');
+    // An older milestone: its own dashboards (sig-release-1.36-*), and its open critical-urgent PR.
+    await c.answer('blockers.milestone-older', u, '/blockers', '1.36');
+    gh.addMilestone('kubernetes', 'kubernetes', 'v1.35');
+    await c.answer('blockers.milestone-go', u, '/blockers', '1.35');
     await c.answer('blockers.error-unknown-milestone', u, '/blockers', 'v1.99');
     await c.answer('blockers.error-two-milestones', u, '/blockers', 'v1.37 v1.38');
     await c.answer('blockers.error-sig-missing', u, '/blockers', 'sig');
     await c.answer('blockers.error-sig-name', u, '/blockers', 'sig <!here>');
     await c.answer('blockers.error-sig-extra', u, '/blockers', 'sig node v1.37 extra');
     await c.answer('blockers.error-sig-milestone', u, '/blockers', 'sig node 1.x');
+    // Too many items for one message: every section and SIG is named with what is not shown.
+    seedManyBlockers(gh, 300, { now: clock.now().toJSDate(), milestone: 'v1.40' });
+    await c.answer('blockers.summary-cut', u, '/blockers', 'v1.40');
   });
 
   test('GitHub down: last known data with its age; no data is not an all-clear', async () => {

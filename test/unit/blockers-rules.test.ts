@@ -149,7 +149,7 @@ describe('diff between two digests', () => {
       [3, 'closed or no longer labelled'],
     ]);
     expect(diff.wentStale.map((i) => i.number)).toEqual([1]);
-    expect(diffDigests(undefined, after)).toEqual({ added: [], resolved: [], wentStale: [] });
+    expect(diffDigests(undefined, after)).toEqual({ added: [], resolved: [], wentStale: [], unchanged: [] });
   });
 
   it('explains how an item left', () => {
@@ -264,7 +264,7 @@ describe('rendering', () => {
       staleAfterDays: 3,
     });
     expect(JSON.stringify(flakesOnly.blocks)).toContain(
-      'Nothing blocks v1.37.* Tracked: 1 failing test/flake',
+      'Nothing blocks v1.37.* 1 item tracked, none blocking: 1 failing test/flake.',
     );
   });
 
@@ -315,6 +315,6 @@ describe('rendering', () => {
     expect(json).toContain('more items not shown');
     expect(json).toContain('https://github.com/search?q=');
     // Counts come first and are complete even though the list is cut.
-    expect(json).toContain('*500 blockers*');
+    expect(json).toContain('*500 blockers* open');
   });
 });
