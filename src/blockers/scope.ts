@@ -33,7 +33,7 @@ export function resolveMilestone(deps: Deps, asked?: string): string {
   if (cycle) return normalizeMilestone(cycle.milestone) ?? cycle.milestone;
   throw new UserError(
     'relbot does not know the current milestone. `blockers.milestone` is not set in relbot.yaml, and the schedule has no current cycle.',
-    'Name one, for example `/blockers v1.37`. An admin can set `blockers.milestone`.',
+    'Name one, for example `/blockers v1.37`. An admin can set `blockers.milestone`. `/blockers help` lists every subcommand.',
   );
 }
 
