@@ -131,7 +131,11 @@ export function createGitHub(opts: GitHubOptions): GitHub {
         cache.set(key!, cached);
         // A fresh copy per answer, marked so callers can tell a cache hit (304) from a 200.
         const copy = structuredClone(cached.response);
-        return { ...copy, headers: { ...copy.headers, [ETAG_CACHE_HEADER]: 'hit' } } as never;
+        const hit: Awaited<ReturnType<typeof request>> = {
+          ...(copy as Awaited<ReturnType<typeof request>>),
+          headers: { ...copy.headers, [ETAG_CACHE_HEADER]: 'hit' },
+        };
+        return hit;
       }
       throw err;
     }
