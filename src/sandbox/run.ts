@@ -29,6 +29,11 @@ export interface Sandbox {
  */
 export async function startSandbox(opts: {
   port?: number;
+  /**
+   * The interface the page and relbot listen on: 127.0.0.1 unless told otherwise. Anyone who can
+   * reach the sandbox can act as any persona, admins included, so it stays on this machine.
+   */
+  host?: string;
   dbPath?: string;
   log: Logger;
   start?: string;
@@ -84,8 +89,11 @@ export async function startSandbox(opts: {
     github: { retries: 1, retryAfterBaseMs: 10 },
     outbound: { intervalMs: 50 },
   });
-  const port = await relbot.start(opts.port ?? 3000);
-  const url = `http://127.0.0.1:${port}`;
+  const host = opts.host || SANDBOX_HOST;
+  // Bolt's HTTPReceiver.start takes Node's ListenOptions as well as a port, and relbot.start hands
+  // its argument on unchanged: this is how the sandbox binds one interface instead of all of them.
+  const port = await relbot.start({ port: opts.port ?? 3000, host } as unknown as number);
+  const url = `http://${urlHost(host)}:${port}`;
   ctx.driver = new SlackDriver({ relbotUrl: url, signingSecret: secret, slack });
   await features.afterStart?.(relbot);
   return {
@@ -99,17 +107,31 @@ export async function startSandbox(opts: {
   };
 }
 
-/** `npm start` without Slack credentials. */
-export async function runSandbox(log: Logger): Promise<void> {
+/** The sandbox's default interface: only this machine can reach it. */
+export const SANDBOX_HOST = '127.0.0.1';
+
+/** A host as it goes in a URL (wildcards become the loopback address one can open). */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `npm start` without Slack credentials. `host` comes from `HOST` (default 127.0.0.1). */
+export async function runSandbox(log: Logger, host?: string): Promise<void> {
   const env = loadEnv();
   // Keep the terminal to the one line with the URL unless LOG_LEVEL asks for more.
   const quiet = process.env.LOG_LEVEL ? log : log.child({ mode: 'sandbox' }, { level: 'warn' });
   const sandbox = await startSandbox({
     port: env.port,
+    host,
     log: quiet,
     dbPath: process.env.RELBOT_DB ? resolve(process.env.RELBOT_DB) : undefined,
   });
   process.stdout.write(`relbot sandbox (no Slack credentials set): open ${sandbox.url}/\n`);
+  if (host && host !== SANDBOX_HOST && host !== 'localhost')
+    process.stdout.write(
+      `relbot sandbox: listening on ${host}: anyone who reaches it can act as any persona, admins included\n`,
+    );
   const stop = () => {
     sandbox.stop().then(
       () => process.exit(0),

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../src/log';
@@ -53,6 +53,16 @@ describe('local sandbox in headless Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   };
+
+  it('listens on 127.0.0.1 only (whoever reaches it can act as an admin)', async () => {
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const port = new URL(sandbox.url).port;
+    expect((await fetch(`${sandbox.url}/healthz`)).status).toBe(200);
+    const other = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (other) await expect(fetch(`http://${other.address}:${port}/healthz`)).rejects.toThrow();
+  });
 
   it('shows the schedule in the viewer’s time zone', async () => {
     await be(people.member.id);
