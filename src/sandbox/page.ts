@@ -152,7 +152,7 @@ function renderFeed() {
     div.className = 'msg' + (m.ephemeralTo ? ' ephemeral' : '') + (m.dm ? ' dm' : '');
     div.dataset.ts = m.ts;
     const when = new Date(Number(m.ts.split('.')[0]) * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-    div.innerHTML = '<div class="meta"><b>relbot</b> ' + when + (m.ephemeralTo ? '<span class="badge eph">Only visible to you</span>' : '') + (m.dm ? '<span class="badge dm">Direct message</span>' : '') + (m.edits ? '<span class="badge edited">edited</span>' : '') + '</div>';
+    div.innerHTML = '<div class="meta"><b>' + esc(state.names[m.user] || 'relbot') + '</b> ' + when + (m.ephemeralTo ? '<span class="badge eph">Only visible to you</span>' : '') + (m.dm ? '<span class="badge dm">Direct message</span>' : '') + (m.edits ? '<span class="badge edited">edited</span>' : '') + '</div>';
     if (m.blocks && m.blocks.length) div.appendChild(renderBlocks(m.blocks, m)); else { const t = document.createElement('div'); t.innerHTML = mrkdwn(m.text); div.appendChild(t); }
     feed.appendChild(div);
   }

@@ -6,6 +6,7 @@ import type { GitHubEmulator } from './github/server';
 import { sandboxPage } from './page';
 import type { SlackDriver } from './slack/driver';
 import { isAckBody, type SlackEmulator } from './slack/server';
+import { SLACKBOT } from './slack/store';
 
 /**
  * The local sandbox's web page and its small JSON API. Every action the page takes becomes a
@@ -19,6 +20,8 @@ export interface SandboxContext {
   /** Set once relbot listens (the driver needs its URL). */
   driver?: SlackDriver;
   channel: string;
+  /** The slash commands relbot's manifest registers; Slack answers any other itself. */
+  commands: string[];
   runJobs(): Promise<void>;
   personas: Array<{ id: string; name: string; role: string }>;
 }
@@ -54,7 +57,10 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
       method: ['GET'],
       handler: (req, res) => {
         const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user') ?? '';
-        const names = Object.fromEntries([...ctx.slack.users.values()].map((u) => [u.id, u.name]));
+        const names: Record<string, string> = Object.fromEntries(
+          [...ctx.slack.users.values()].map((u) => [u.id, u.name]),
+        );
+        names[SLACKBOT] = 'Slackbot';
         const messages = ctx.slack.messages
           .filter((m) => m.channel === ctx.channel || m.channel === `D${user.slice(1)}`)
           .filter((m) => !m.ephemeralTo || m.ephemeralTo === user)
@@ -89,8 +95,21 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
         const text = String(b.text ?? '').trim();
         const m = /^(\/\w+)\s*([\s\S]*)$/.exec(text);
         if (!m) throw new Error('type a slash command, e.g. /schedule');
-        const res = await driver().command(user, m[1]!, m[2]!, ctx.channel);
-        if (res.status === 200 && isAckBody(res.body)) ctx.slack.recordAck(ctx.channel, user, res.body);
+        const command = m[1]!;
+        if (!ctx.commands.includes(command)) {
+          // Slack answers a command no app registered itself, at once; relbot never hears of it.
+          ctx.slack.recordSlackbot(
+            ctx.channel,
+            user,
+            `${command} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`,
+          );
+          return { status: 200, body: '' };
+        }
+        const res = await driver().command(user, command, m[2]!, ctx.channel);
+        // Slack shows the ack's own body; what relbot posts to the response_url afterwards the
+        // emulator already shows (res.body may be that post: showing it again would double it).
+        if (res.ack.status === 200 && isAckBody(res.ack.body))
+          ctx.slack.recordAck(ctx.channel, user, res.ack.body);
         return { status: res.status, body: res.body };
       }),
     },

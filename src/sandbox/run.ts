@@ -1,10 +1,11 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { createRelbot } from '../app';
 import { ManualClock } from '../clock';
 import { loadEnv, parseConfig } from '../config';
 import { openDb } from '../db';
+import { FIXTURES_DIR } from '../fixtures';
 import type { Logger } from '../log';
 import { GitHubEmulator } from './github/server';
 import { type SandboxContext, sandboxRoutes } from './routes';
@@ -60,6 +61,7 @@ export async function startSandbox(opts: {
     github,
     clock,
     channel: CHANNEL,
+    commands: manifestCommands(),
     runJobs: async () => relbot.jobs.runAll(),
     personas: [
       { id: people.member.id, name: people.member.name, role: 'member' },
@@ -105,6 +107,16 @@ export async function startSandbox(opts: {
       await github.stop();
     },
   };
+}
+
+/** The slash commands in relbot's Slack app manifest (the four, should the file not be found). */
+export function manifestCommands(): string[] {
+  const path = join(FIXTURES_DIR, '..', '..', 'manifest.yml');
+  if (!existsSync(path)) return ['/schedule', '/cherrypick', '/blockers', '/shadow'];
+  const manifest = parse(readFileSync(path, 'utf8')) as {
+    features?: { slash_commands?: Array<{ command?: string }> };
+  };
+  return (manifest.features?.slash_commands ?? []).map((c) => String(c.command));
 }
 
 /** The sandbox's default interface: only this machine can reach it. */

@@ -66,13 +66,31 @@ describe('local sandbox in headless Chromium', () => {
 
   it('shows the schedule in the viewer’s time zone', async () => {
     await be(people.member.id);
+    const before = await page.locator('#feed .msg').count();
     await run('/schedule');
     const answer = lastMessage();
     await answer.getByText('What is next').waitFor();
+    // One answer, not the response_url post twice.
+    await page.waitForTimeout(1700);
+    expect(await page.locator('#feed .msg').count()).toBe(before + 1);
+    expect(await page.locator('#feed .msg.ephemeral', { hasText: 'What is next' }).count()).toBe(1);
     await answer.getByText('Only visible to you').waitFor();
     expect(await answer.innerText()).toMatch(/Kubernetes v1\.37/);
     expect(await answer.innerText()).toMatch(/Asia\/Taipei/);
     await shot('schedule');
+  });
+
+  it('answers an unknown command as Slack does, at once', async () => {
+    await be(people.member.id);
+    const t0 = Date.now();
+    await run('/foo bar');
+    const answer = page.locator('#feed .msg.ephemeral', { hasText: 'is not a valid command' }).last();
+    await answer.waitFor();
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(await answer.innerText()).toContain(
+      '/foo is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.',
+    );
+    expect(await answer.locator('.meta').innerText()).toContain('Slackbot');
   });
 
   it('refuses an Approve by a non-approver, then an approver approves and GitHub gets the label', async () => {
