@@ -197,6 +197,14 @@ function readModal() {
   }
   return values;
 }
+// Field errors change only the errors: what the person typed stays, as in Slack.
+function showErrors() {
+  for (const f of document.querySelectorAll('#modal .field')) {
+    f.querySelector('.err')?.remove();
+    const e = modalErrors[f.dataset.block];
+    if (e) f.insertAdjacentHTML('beforeend', '<div class="err">' + esc(e) + '</div>');
+  }
+}
 function renderModal() {
   const v = state.view, wrap = $('#modal-wrap');
   if (!v) { wrap.style.display = 'none'; modalShownFor = null; return; }
@@ -210,7 +218,7 @@ function renderModal() {
   close.onclick = async () => { modalErrors = {}; await api('/sandbox/api/close-view', { viewId: v.id }); };
   acts.appendChild(close);
   if (v.view.submit) { const s = document.createElement('button'); s.className = 'btn primary'; s.textContent = v.view.submit.text; s.id = 'modal-submit';
-    s.onclick = async () => { const r = await api('/sandbox/api/submit', { user, viewId: v.id, values: readModal() }); modalErrors = (r?.body && r.body.response_action === 'errors') ? r.body.errors : {}; renderModal.force = true; await refresh(); };
+    s.onclick = async () => { const r = await api('/sandbox/api/submit', { user, viewId: v.id, values: readModal() }); modalErrors = (r?.body && r.body.response_action === 'errors') ? r.body.errors : {}; showErrors(); };
     acts.appendChild(s); }
   m.appendChild(acts); wrap.style.display = 'flex';
 }

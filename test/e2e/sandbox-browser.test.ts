@@ -128,11 +128,13 @@ describe('local sandbox in headless Chromium', () => {
     await be(people.member.id);
     await run('/shadow apply');
     await page.locator('#modal').waitFor({ state: 'visible' });
-    // Submitting empty shows field-level errors in the modal.
+    // Submitting with fields missing shows field-level errors and keeps what was typed.
+    await page.getByLabel('GitHub handle').fill('tico88612');
     await page.click('#modal-submit');
     await page.locator('#modal .err').first().waitFor();
+    await page.waitForTimeout(1700); // a poll of the page's state in between
+    expect(await page.getByLabel('GitHub handle').inputValue()).toBe('tico88612');
     await page.getByLabel('First choice role').selectOption({ label: 'Docs' });
-    await page.getByLabel('GitHub handle').fill('tico88612');
     await page.getByLabel('Hours per week you can give').fill('8');
     await page.locator('#modal input[type=radio][value="no"]').check();
     await page
