@@ -1,5 +1,5 @@
 import type { CustomRoute } from '@slack/bolt';
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import type { ManualClock } from '../clock';
 import { readBody, sendJson, sendText } from '../http';
 import type { GitHubEmulator } from './github/server';
@@ -22,12 +22,14 @@ export interface SandboxContext {
   channel: string;
   /** The slash commands relbot's manifest registers; Slack answers any other itself. */
   commands: string[];
-  runJobs(): Promise<void>;
+  /** Moves the clock to `target`, running every job at each of its wake-ups on the way. */
+  passTime(target: DateTime): Promise<number>;
   personas: Array<{ id: string; name: string; role: string }>;
 }
 
 export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
   const closedViews = new Set<string>();
+  let clockQueue: Promise<void> = Promise.resolve();
   const json = (handler: (body: Record<string, unknown>) => Promise<unknown>): CustomRoute['handler'] => {
     return (req, res) => {
       readBody(req, 200_000)
@@ -161,16 +163,34 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
       path: '/sandbox/api/clock',
       method: ['POST'],
       handler: json(async (b) => {
-        if (typeof b.to === 'string') ctx.clock.set(b.to);
-        else {
-          const d = Duration.fromISO(String(b.advance ?? ''));
-          if (!d.isValid || d.toMillis() <= 0)
-            throw new Error('advance must be an ISO duration such as PT1H or P1D');
-          ctx.clock.advance(d);
+        // One clock move at a time: a second click waits for the first walk to finish.
+        const prev = clockQueue;
+        let release = () => {};
+        clockQueue = new Promise<void>((r) => {
+          release = r;
+        });
+        await prev;
+        try {
+          return await moveClock(b);
+        } finally {
+          release();
         }
-        await ctx.runJobs();
-        return { now: ctx.clock.now().toISO() };
       }),
     },
   ];
+
+  async function moveClock(b: Record<string, unknown>) {
+    let target: DateTime;
+    if (typeof b.to === 'string') {
+      target = DateTime.fromISO(b.to, { zone: 'utc' });
+      if (!target.isValid) throw new Error('to must be an ISO time such as 2026-06-08T09:00:00Z');
+    } else {
+      const d = Duration.fromISO(String(b.advance ?? ''));
+      if (!d.isValid || d.toMillis() <= 0)
+        throw new Error('advance must be an ISO duration such as PT1H or P1D');
+      target = ctx.clock.now().plus(d);
+    }
+    const runs = await ctx.passTime(target);
+    return { now: ctx.clock.now().toISO(), runs };
+  }
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createRelbot } from '../app';
+import { createRelbot, type Relbot } from '../app';
 import { ManualClock } from '../clock';
 import { loadEnv, parseConfig } from '../config';
 import { openDb } from '../db';
@@ -13,13 +13,29 @@ import { CHANNEL, people, seedConfig, seedSlack } from './seed';
 import { prepareFeatures } from './seed-all';
 import { SlackDriver } from './slack/driver';
 import { SlackEmulator } from './slack/server';
+import { passTime } from './time';
 
 /** Where the sandbox clock starts: inside the v1.37 cycle, so the real schedule has things ahead. */
 export const SANDBOX_START = '2026-06-01T09:00:00Z';
 
+/**
+ * The sandbox's `jobs:` wake-ups. Moving the clock runs every job at each wake-up on the way
+ * (src/sandbox/time.ts), so these are coarser than production's five minutes to keep "+1 week"
+ * to a few seconds: due posts still come in order, at most a quarter of an hour after their time.
+ * Cherry-pick discovery wakes daily: the emulated GitHub only changes when someone acts on it.
+ */
+export const SANDBOX_JOBS = {
+  'schedule-sync': '17 * * * *',
+  'schedule-reminders': '*/15 * * * *',
+  'cherrypick-discovery': '3 6 * * *',
+  'blockers-digest': '*/15 * * * *',
+  'shadows-close': '*/15 * * * *',
+};
+
 export interface Sandbox {
   url: string;
   ctx: SandboxContext;
+  relbot: Relbot;
   stop(): Promise<void>;
 }
 
@@ -46,6 +62,7 @@ export async function startSandbox(opts: {
   const github = new GitHubEmulator({ now: () => clock.now().toJSDate() });
   await github.start();
   const raw = seedConfig();
+  raw.jobs = { ...SANDBOX_JOBS, ...(raw.jobs as object | undefined) };
   const features = await prepareFeatures({ github, slack, raw, clock });
   const config = parseConfig(stringify(raw), 'sandbox relbot.yaml');
   const dbPath = opts.dbPath ?? resolve('data', 'sandbox.db');
@@ -62,7 +79,8 @@ export async function startSandbox(opts: {
     clock,
     channel: CHANNEL,
     commands: manifestCommands(),
-    runJobs: async () => relbot.jobs.runAll(),
+    passTime: (target) =>
+      passTime({ clock, jobs: relbot.jobs.jobs, run: (name) => relbot.jobs.run(name) }, target),
     personas: [
       { id: people.member.id, name: people.member.name, role: 'member' },
       { id: people.approver.id, name: people.approver.name, role: 'release manager (approver)' },
@@ -101,6 +119,7 @@ export async function startSandbox(opts: {
   return {
     url,
     ctx,
+    relbot,
     async stop() {
       await relbot.stop();
       await slack.stop();

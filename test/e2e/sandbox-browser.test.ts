@@ -163,4 +163,37 @@ describe('local sandbox in headless Chromium', () => {
     await page.locator('#feed .msg').last().scrollIntoViewIfNeeded();
     await shot('main');
   });
+
+  it('+1 week is time passing: every reminder and digest on the way, in order, each at its own time', async () => {
+    const channelPosts = () =>
+      page
+        .locator('#feed .msg:not(.ephemeral):not(.dm)')
+        .evaluateAll((els) =>
+          els.map((e) => ({ ts: e.getAttribute('data-ts') ?? '', text: e.textContent ?? '' })),
+        );
+    const before = (await channelPosts()).length;
+    const t0 = Date.now();
+    await page.getByRole('button', { name: '+1 week' }).click();
+    await page.locator('#clock', { hasText: '2026-06-13' }).waitFor({ timeout: 15_000 });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    await page
+      .locator('#feed .msg:not(.ephemeral)', {
+        hasText: 'Begin Production Readiness Freeze* is now in effect',
+      })
+      .or(page.locator('#feed .msg:not(.ephemeral)', { hasText: 'now in effect' }))
+      .first()
+      .waitFor();
+    const posts = (await channelPosts()).slice(before);
+    const secs = posts.map((p) => Number(p.ts.split('.')[0]));
+    expect(secs).toEqual([...secs].sort((a, b) => a - b));
+    const day = (sec: number) => new Date(sec * 1000).toISOString().slice(0, 10);
+    const digests = posts.flatMap((p, i) => (/Daily blocker digest/.test(p.text) ? [day(secs[i]!)] : []));
+    expect(digests).toEqual(['2026-06-08', '2026-06-09', '2026-06-10', '2026-06-11', '2026-06-12']);
+    const prr = posts.filter((p) => /Begin Production Readiness Freeze/.test(p.text)).map((p) => p.text);
+    expect(prr.map((t) => /is in 1 day|is in 1 hour|now in effect/.exec(t)?.[0])).toEqual([
+      'is in 1 day',
+      'is in 1 hour',
+      'now in effect',
+    ]);
+  });
 });
