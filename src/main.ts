@@ -17,9 +17,10 @@ async function main(): Promise<void> {
   const missing = missingSlackCredentials(env);
   if (missing.length) {
     if (!env.requireCredentials) {
-      // A developer's machine without a Slack workspace: the local sandbox.
+      // A developer's machine without a Slack workspace: the local sandbox, on 127.0.0.1 unless
+      // HOST says otherwise (whoever reaches it can act as an admin).
       const { runSandbox } = await import('./sandbox/run.js');
-      return runSandbox(log);
+      return runSandbox(log, process.env.HOST || undefined);
     }
     log.fatal({ missing }, `missing Slack credentials: ${missing.join(', ')}`);
     process.stderr.write(`relbot: missing Slack credentials: ${missing.join(', ')}\n`);

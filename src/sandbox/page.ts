@@ -152,7 +152,7 @@ function renderFeed() {
     div.className = 'msg' + (m.ephemeralTo ? ' ephemeral' : '') + (m.dm ? ' dm' : '');
     div.dataset.ts = m.ts;
     const when = new Date(Number(m.ts.split('.')[0]) * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-    div.innerHTML = '<div class="meta"><b>relbot</b> ' + when + (m.ephemeralTo ? '<span class="badge eph">Only visible to you</span>' : '') + (m.dm ? '<span class="badge dm">Direct message</span>' : '') + (m.edits ? '<span class="badge edited">edited</span>' : '') + '</div>';
+    div.innerHTML = '<div class="meta"><b>' + esc(state.names[m.user] || 'relbot') + '</b> ' + when + (m.ephemeralTo ? '<span class="badge eph">Only visible to you</span>' : '') + (m.dm ? '<span class="badge dm">Direct message</span>' : '') + (m.edits ? '<span class="badge edited">edited</span>' : '') + '</div>';
     if (m.blocks && m.blocks.length) div.appendChild(renderBlocks(m.blocks, m)); else { const t = document.createElement('div'); t.innerHTML = mrkdwn(m.text); div.appendChild(t); }
     feed.appendChild(div);
   }
@@ -197,6 +197,14 @@ function readModal() {
   }
   return values;
 }
+// Field errors change only the errors: what the person typed stays, as in Slack.
+function showErrors() {
+  for (const f of document.querySelectorAll('#modal .field')) {
+    f.querySelector('.err')?.remove();
+    const e = modalErrors[f.dataset.block];
+    if (e) f.insertAdjacentHTML('beforeend', '<div class="err">' + esc(e) + '</div>');
+  }
+}
 function renderModal() {
   const v = state.view, wrap = $('#modal-wrap');
   if (!v) { wrap.style.display = 'none'; modalShownFor = null; return; }
@@ -210,7 +218,7 @@ function renderModal() {
   close.onclick = async () => { modalErrors = {}; await api('/sandbox/api/close-view', { viewId: v.id }); };
   acts.appendChild(close);
   if (v.view.submit) { const s = document.createElement('button'); s.className = 'btn primary'; s.textContent = v.view.submit.text; s.id = 'modal-submit';
-    s.onclick = async () => { const r = await api('/sandbox/api/submit', { user, viewId: v.id, values: readModal() }); modalErrors = (r?.body && r.body.response_action === 'errors') ? r.body.errors : {}; renderModal.force = true; await refresh(); };
+    s.onclick = async () => { const r = await api('/sandbox/api/submit', { user, viewId: v.id, values: readModal() }); modalErrors = (r?.body && r.body.response_action === 'errors') ? r.body.errors : {}; showErrors(); };
     acts.appendChild(s); }
   m.appendChild(acts); wrap.style.display = 'flex';
 }

@@ -1,11 +1,12 @@
 import type { CustomRoute } from '@slack/bolt';
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import type { ManualClock } from '../clock';
 import { readBody, sendJson, sendText } from '../http';
 import type { GitHubEmulator } from './github/server';
 import { sandboxPage } from './page';
 import type { SlackDriver } from './slack/driver';
 import { isAckBody, type SlackEmulator } from './slack/server';
+import { SLACKBOT } from './slack/store';
 
 /**
  * The local sandbox's web page and its small JSON API. Every action the page takes becomes a
@@ -19,12 +20,16 @@ export interface SandboxContext {
   /** Set once relbot listens (the driver needs its URL). */
   driver?: SlackDriver;
   channel: string;
-  runJobs(): Promise<void>;
+  /** The slash commands relbot's manifest registers; Slack answers any other itself. */
+  commands: string[];
+  /** Moves the clock to `target`, running every job at each of its wake-ups on the way. */
+  passTime(target: DateTime): Promise<number>;
   personas: Array<{ id: string; name: string; role: string }>;
 }
 
 export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
   const closedViews = new Set<string>();
+  let clockQueue: Promise<void> = Promise.resolve();
   const json = (handler: (body: Record<string, unknown>) => Promise<unknown>): CustomRoute['handler'] => {
     return (req, res) => {
       readBody(req, 200_000)
@@ -54,7 +59,10 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
       method: ['GET'],
       handler: (req, res) => {
         const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user') ?? '';
-        const names = Object.fromEntries([...ctx.slack.users.values()].map((u) => [u.id, u.name]));
+        const names: Record<string, string> = Object.fromEntries(
+          [...ctx.slack.users.values()].map((u) => [u.id, u.name]),
+        );
+        names[SLACKBOT] = 'Slackbot';
         const messages = ctx.slack.messages
           .filter((m) => m.channel === ctx.channel || m.channel === `D${user.slice(1)}`)
           .filter((m) => !m.ephemeralTo || m.ephemeralTo === user)
@@ -89,8 +97,21 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
         const text = String(b.text ?? '').trim();
         const m = /^(\/\w+)\s*([\s\S]*)$/.exec(text);
         if (!m) throw new Error('type a slash command, e.g. /schedule');
-        const res = await driver().command(user, m[1]!, m[2]!, ctx.channel);
-        if (res.status === 200 && isAckBody(res.body)) ctx.slack.recordAck(ctx.channel, user, res.body);
+        const command = m[1]!;
+        if (!ctx.commands.includes(command)) {
+          // Slack answers a command no app registered itself, at once; relbot never hears of it.
+          ctx.slack.recordSlackbot(
+            ctx.channel,
+            user,
+            `${command} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`,
+          );
+          return { status: 200, body: '' };
+        }
+        const res = await driver().command(user, command, m[2]!, ctx.channel);
+        // Slack shows the ack's own body; what relbot posts to the response_url afterwards the
+        // emulator already shows (res.body may be that post: showing it again would double it).
+        if (res.ack.status === 200 && isAckBody(res.ack.body))
+          ctx.slack.recordAck(ctx.channel, user, res.ack.body);
         return { status: res.status, body: res.body };
       }),
     },
@@ -142,16 +163,34 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
       path: '/sandbox/api/clock',
       method: ['POST'],
       handler: json(async (b) => {
-        if (typeof b.to === 'string') ctx.clock.set(b.to);
-        else {
-          const d = Duration.fromISO(String(b.advance ?? ''));
-          if (!d.isValid || d.toMillis() <= 0)
-            throw new Error('advance must be an ISO duration such as PT1H or P1D');
-          ctx.clock.advance(d);
+        // One clock move at a time: a second click waits for the first walk to finish.
+        const prev = clockQueue;
+        let release = () => {};
+        clockQueue = new Promise<void>((r) => {
+          release = r;
+        });
+        await prev;
+        try {
+          return await moveClock(b);
+        } finally {
+          release();
         }
-        await ctx.runJobs();
-        return { now: ctx.clock.now().toISO() };
       }),
     },
   ];
+
+  async function moveClock(b: Record<string, unknown>) {
+    let target: DateTime;
+    if (typeof b.to === 'string') {
+      target = DateTime.fromISO(b.to, { zone: 'utc' });
+      if (!target.isValid) throw new Error('to must be an ISO time such as 2026-06-08T09:00:00Z');
+    } else {
+      const d = Duration.fromISO(String(b.advance ?? ''));
+      if (!d.isValid || d.toMillis() <= 0)
+        throw new Error('advance must be an ISO duration such as PT1H or P1D');
+      target = ctx.clock.now().plus(d);
+    }
+    const runs = await ctx.passTime(target);
+    return { now: ctx.clock.now().toISO(), runs };
+  }
 }

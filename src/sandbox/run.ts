@@ -1,10 +1,11 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { stringify } from 'yaml';
-import { createRelbot } from '../app';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { createRelbot, type Relbot } from '../app';
 import { ManualClock } from '../clock';
 import { loadEnv, parseConfig } from '../config';
 import { openDb } from '../db';
+import { FIXTURES_DIR } from '../fixtures';
 import type { Logger } from '../log';
 import { GitHubEmulator } from './github/server';
 import { type SandboxContext, sandboxRoutes } from './routes';
@@ -12,13 +13,29 @@ import { CHANNEL, people, seedConfig, seedSlack } from './seed';
 import { prepareFeatures } from './seed-all';
 import { SlackDriver } from './slack/driver';
 import { SlackEmulator } from './slack/server';
+import { passTime } from './time';
 
 /** Where the sandbox clock starts: inside the v1.37 cycle, so the real schedule has things ahead. */
 export const SANDBOX_START = '2026-06-01T09:00:00Z';
 
+/**
+ * The sandbox's `jobs:` wake-ups. Moving the clock runs every job at each wake-up on the way
+ * (src/sandbox/time.ts), so these are coarser than production's five minutes to keep "+1 week"
+ * to a few seconds: due posts still come in order, at most a quarter of an hour after their time.
+ * Cherry-pick discovery wakes daily: the emulated GitHub only changes when someone acts on it.
+ */
+export const SANDBOX_JOBS = {
+  'schedule-sync': '17 * * * *',
+  'schedule-reminders': '*/15 * * * *',
+  'cherrypick-discovery': '3 6 * * *',
+  'blockers-digest': '*/15 * * * *',
+  'shadows-close': '*/15 * * * *',
+};
+
 export interface Sandbox {
   url: string;
   ctx: SandboxContext;
+  relbot: Relbot;
   stop(): Promise<void>;
 }
 
@@ -29,6 +46,11 @@ export interface Sandbox {
  */
 export async function startSandbox(opts: {
   port?: number;
+  /**
+   * The interface the page and relbot listen on: 127.0.0.1 unless told otherwise. Anyone who can
+   * reach the sandbox can act as any persona, admins included, so it stays on this machine.
+   */
+  host?: string;
   dbPath?: string;
   log: Logger;
   start?: string;
@@ -40,6 +62,7 @@ export async function startSandbox(opts: {
   const github = new GitHubEmulator({ now: () => clock.now().toJSDate() });
   await github.start();
   const raw = seedConfig();
+  raw.jobs = { ...SANDBOX_JOBS, ...(raw.jobs as object | undefined) };
   const features = await prepareFeatures({ github, slack, raw, clock });
   const config = parseConfig(stringify(raw), 'sandbox relbot.yaml');
   const dbPath = opts.dbPath ?? resolve('data', 'sandbox.db');
@@ -55,7 +78,9 @@ export async function startSandbox(opts: {
     github,
     clock,
     channel: CHANNEL,
-    runJobs: async () => relbot.jobs.runAll(),
+    commands: manifestCommands(),
+    passTime: (target) =>
+      passTime({ clock, jobs: relbot.jobs.jobs, run: (name) => relbot.jobs.run(name) }, target),
     personas: [
       { id: people.member.id, name: people.member.name, role: 'member' },
       { id: people.approver.id, name: people.approver.name, role: 'release manager (approver)' },
@@ -84,13 +109,17 @@ export async function startSandbox(opts: {
     github: { retries: 1, retryAfterBaseMs: 10 },
     outbound: { intervalMs: 50 },
   });
-  const port = await relbot.start(opts.port ?? 3000);
-  const url = `http://127.0.0.1:${port}`;
+  const host = opts.host || SANDBOX_HOST;
+  // Bolt's HTTPReceiver.start takes Node's ListenOptions as well as a port, and relbot.start hands
+  // its argument on unchanged: this is how the sandbox binds one interface instead of all of them.
+  const port = await relbot.start({ port: opts.port ?? 3000, host } as unknown as number);
+  const url = `http://${urlHost(host)}:${port}`;
   ctx.driver = new SlackDriver({ relbotUrl: url, signingSecret: secret, slack });
   await features.afterStart?.(relbot);
   return {
     url,
     ctx,
+    relbot,
     async stop() {
       await relbot.stop();
       await slack.stop();
@@ -99,17 +128,41 @@ export async function startSandbox(opts: {
   };
 }
 
-/** `npm start` without Slack credentials. */
-export async function runSandbox(log: Logger): Promise<void> {
+/** The slash commands in relbot's Slack app manifest (the four, should the file not be found). */
+export function manifestCommands(): string[] {
+  const path = join(FIXTURES_DIR, '..', '..', 'manifest.yml');
+  if (!existsSync(path)) return ['/schedule', '/cherrypick', '/blockers', '/shadow'];
+  const manifest = parse(readFileSync(path, 'utf8')) as {
+    features?: { slash_commands?: Array<{ command?: string }> };
+  };
+  return (manifest.features?.slash_commands ?? []).map((c) => String(c.command));
+}
+
+/** The sandbox's default interface: only this machine can reach it. */
+export const SANDBOX_HOST = '127.0.0.1';
+
+/** A host as it goes in a URL (wildcards become the loopback address one can open). */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `npm start` without Slack credentials. `host` comes from `HOST` (default 127.0.0.1). */
+export async function runSandbox(log: Logger, host?: string): Promise<void> {
   const env = loadEnv();
   // Keep the terminal to the one line with the URL unless LOG_LEVEL asks for more.
   const quiet = process.env.LOG_LEVEL ? log : log.child({ mode: 'sandbox' }, { level: 'warn' });
   const sandbox = await startSandbox({
     port: env.port,
+    host,
     log: quiet,
     dbPath: process.env.RELBOT_DB ? resolve(process.env.RELBOT_DB) : undefined,
   });
   process.stdout.write(`relbot sandbox (no Slack credentials set): open ${sandbox.url}/\n`);
+  if (host && host !== SANDBOX_HOST && host !== 'localhost')
+    process.stdout.write(
+      `relbot sandbox: listening on ${host}: anyone who reaches it can act as any persona, admins included\n`,
+    );
   const stop = () => {
     sandbox.stop().then(
       () => process.exit(0),

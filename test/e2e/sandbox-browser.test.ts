@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../src/log';
@@ -54,15 +54,43 @@ describe('local sandbox in headless Chromium', () => {
     await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   };
 
+  it('listens on 127.0.0.1 only (whoever reaches it can act as an admin)', async () => {
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const port = new URL(sandbox.url).port;
+    expect((await fetch(`${sandbox.url}/healthz`)).status).toBe(200);
+    const other = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (other) await expect(fetch(`http://${other.address}:${port}/healthz`)).rejects.toThrow();
+  });
+
   it('shows the schedule in the viewer’s time zone', async () => {
     await be(people.member.id);
+    const before = await page.locator('#feed .msg').count();
     await run('/schedule');
     const answer = lastMessage();
     await answer.getByText('What is next').waitFor();
+    // One answer, not the response_url post twice.
+    await page.waitForTimeout(1700);
+    expect(await page.locator('#feed .msg').count()).toBe(before + 1);
+    expect(await page.locator('#feed .msg.ephemeral', { hasText: 'What is next' }).count()).toBe(1);
     await answer.getByText('Only visible to you').waitFor();
     expect(await answer.innerText()).toMatch(/Kubernetes v1\.37/);
     expect(await answer.innerText()).toMatch(/Asia\/Taipei/);
     await shot('schedule');
+  });
+
+  it('answers an unknown command as Slack does, at once', async () => {
+    await be(people.member.id);
+    const t0 = Date.now();
+    await run('/foo bar');
+    const answer = page.locator('#feed .msg.ephemeral', { hasText: 'is not a valid command' }).last();
+    await answer.waitFor();
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(await answer.innerText()).toContain(
+      '/foo is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.',
+    );
+    expect(await answer.locator('.meta').innerText()).toContain('Slackbot');
   });
 
   it('refuses an Approve by a non-approver, then an approver approves and GitHub gets the label', async () => {
@@ -100,11 +128,13 @@ describe('local sandbox in headless Chromium', () => {
     await be(people.member.id);
     await run('/shadow apply');
     await page.locator('#modal').waitFor({ state: 'visible' });
-    // Submitting empty shows field-level errors in the modal.
+    // Submitting with fields missing shows field-level errors and keeps what was typed.
+    await page.getByLabel('GitHub handle').fill('tico88612');
     await page.click('#modal-submit');
     await page.locator('#modal .err').first().waitFor();
+    await page.waitForTimeout(1700); // a poll of the page's state in between
+    expect(await page.getByLabel('GitHub handle').inputValue()).toBe('tico88612');
     await page.getByLabel('First choice role').selectOption({ label: 'Docs' });
-    await page.getByLabel('GitHub handle').fill('tico88612');
     await page.getByLabel('Hours per week you can give').fill('8');
     await page.locator('#modal input[type=radio][value="no"]').check();
     await page
@@ -132,5 +162,32 @@ describe('local sandbox in headless Chromium', () => {
     expect(await page.locator('#clock').innerText()).toMatch(/2026-06-06/);
     await page.locator('#feed .msg').last().scrollIntoViewIfNeeded();
     await shot('main');
+  });
+
+  it('+1 week is time passing: every reminder and digest on the way, in order, each at its own time', async () => {
+    const channelPosts = () =>
+      page
+        .locator('#feed .msg:not(.ephemeral):not(.dm)')
+        .evaluateAll((els) =>
+          els.map((e) => ({ ts: e.getAttribute('data-ts') ?? '', text: e.textContent ?? '' })),
+        );
+    const before = (await channelPosts()).length;
+    const t0 = Date.now();
+    await page.getByRole('button', { name: '+1 week' }).click();
+    await page.locator('#clock', { hasText: '2026-06-13' }).waitFor({ timeout: 15_000 });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    // The page refreshes once the walk is done: the clock shows the end only with every post there.
+    const posts = (await channelPosts()).slice(before);
+    const secs = posts.map((p) => Number(p.ts.split('.')[0]));
+    expect(secs).toEqual([...secs].sort((a, b) => a - b));
+    const day = (sec: number) => new Date(sec * 1000).toISOString().slice(0, 10);
+    const digests = posts.flatMap((p, i) => (/Daily blocker digest/.test(p.text) ? [day(secs[i]!)] : []));
+    expect(digests).toEqual(['2026-06-08', '2026-06-09', '2026-06-10', '2026-06-11', '2026-06-12']);
+    const prr = posts.filter((p) => /Begin Production Readiness Freeze/.test(p.text)).map((p) => p.text);
+    expect(prr.map((t) => /is in 1 day|is in 1 hour|now in effect/.exec(t)?.[0])).toEqual([
+      'is in 1 day',
+      'is in 1 hour',
+      'now in effect',
+    ]);
   });
 });

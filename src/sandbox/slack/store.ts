@@ -74,6 +74,8 @@ export function isAckBody(body: unknown): body is AckBody {
 }
 
 export const BOT_USER = 'UBOTRELBOT';
+/** Slack's own bot, which answers e.g. an unknown slash command. */
+export const SLACKBOT = 'USLACKBOT';
 export const BOT_ID = 'BRELBOT';
 export const TEAM = 'TSIGREL';
 
@@ -149,6 +151,12 @@ export class SlackWorkspace {
       ephemeralTo: body.response_type === 'in_channel' ? undefined : user,
       viaResponseUrl: true,
     });
+    this.changed();
+  }
+
+  /** An ephemeral answer from Slack itself (Slackbot), as for a slash command no app registered. */
+  recordSlackbot(channel: string, user: string, text: string): void {
+    this.messages.push({ channel, ts: this.nextTs(), text, user: SLACKBOT, edits: 0, ephemeralTo: user });
     this.changed();
   }
 
