@@ -19,6 +19,7 @@ describe('local sandbox in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   let dir: string;
+  let nativeDialogs = 0;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relbot-sandbox-'));
@@ -29,7 +30,10 @@ describe('local sandbox in headless Chromium', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    page.on('dialog', (d) => void d.accept());
+    page.on('dialog', (d) => {
+      nativeDialogs += 1;
+      void d.accept();
+    });
     await page.goto(`${sandbox.url}/`);
     await page.waitForSelector('#who option', { state: 'attached' });
   });
@@ -101,7 +105,19 @@ describe('local sandbox in headless Chromium', () => {
       .locator('#feed .msg:not(.ephemeral)', { hasText: `#${CP.green136}` })
       .filter({ has: page.getByRole('button', { name: 'Approve', exact: true }) })
       .first();
+    // A Slack-style confirmation in the page (not the browser's confirm()): Cancel sends nothing.
     await card.getByRole('button', { name: 'Approve', exact: true }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('h3').innerText()).toBe('Approve this cherry-pick?');
+    expect(await dialog.locator('.confirm-text code').innerText()).toBe('cherry-pick-approved');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(300);
+    expect(await page.locator('#feed .msg.ephemeral', { hasText: 'can approve' }).count()).toBe(0);
+    await card.getByRole('button', { name: 'Approve', exact: true }).click();
+    await shot('confirm');
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.locator('#feed .msg.ephemeral', { hasText: 'can approve' }).last().waitFor();
     expect(await page.locator('#github').innerText()).not.toContain('labels');
 
@@ -111,21 +127,21 @@ describe('local sandbox in headless Chromium', () => {
       .filter({ has: page.getByRole('button', { name: 'Approve', exact: true }) })
       .first();
     await approverCard.getByRole('button', { name: 'Approve', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.locator('#feed .msg:not(.ephemeral)', { hasText: 'Approved by' }).first().waitFor();
+    expect(nativeDialogs).toBe(0);
     await page.locator('#github', { hasText: `/issues/${CP.green136}/labels` }).waitFor();
     expect(await page.locator('#github').innerText()).toContain('cherry-pick-approved');
     await shot('approved');
   });
 
-  it('opens a cycle and submits a shadow application through the modal', async () => {
-    await be(people.lead.id);
-    await run('/shadow open 1.38 closes 2026-06-20');
+  it('opens with shadow applications open, and takes one through the modal', async () => {
+    await be(people.member.id);
     await page
       .locator('#feed .msg', { hasText: '1.38' })
       .getByRole('button', { name: /Apply/ })
       .first()
       .waitFor();
-    await be(people.member.id);
     await run('/shadow apply');
     await page.locator('#modal').waitFor({ state: 'visible' });
     // Submitting with fields missing shows field-level errors and keeps what was typed.
