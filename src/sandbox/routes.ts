@@ -2,8 +2,9 @@ import type { CustomRoute } from '@slack/bolt';
 import { DateTime, Duration } from 'luxon';
 import type { ManualClock } from '../clock';
 import { readBody, sendJson, sendText } from '../http';
+import { emojiRoutes } from './emoji';
 import type { GitHubEmulator } from './github/server';
-import { sandboxPage } from './page';
+import { FAVICON_SVG, sandboxPage } from './page';
 import type { SlackDriver } from './slack/driver';
 import { isAckBody, type SlackEmulator } from './slack/server';
 import { SLACKBOT } from './slack/store';
@@ -24,7 +25,8 @@ export interface SandboxContext {
   commands: string[];
   /** Moves the clock to `target`, running every job at each of its wake-ups on the way. */
   passTime(target: DateTime): Promise<number>;
-  personas: Array<{ id: string; name: string; role: string }>;
+  /** Who one can be on the page, and what each can try (the page's "Try" list). */
+  personas: Array<{ id: string; name: string; role: string; try: string[] }>;
 }
 
 export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
@@ -55,6 +57,12 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
       handler: (_req, res) => sendText(res, 200, sandboxPage(), 'text/html; charset=utf-8'),
     },
     {
+      path: '/favicon.ico',
+      method: ['GET'],
+      handler: (_req, res) => sendText(res, 200, FAVICON_SVG, 'image/svg+xml'),
+    },
+    ...emojiRoutes(),
+    {
       path: '/sandbox/api/state',
       method: ['GET'],
       handler: (req, res) => {
@@ -80,7 +88,10 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
         sendJson(res, 200, {
           now: ctx.clock.now().toISO(),
           personas: ctx.personas,
+          tz: ctx.slack.users.get(user)?.tz ?? 'UTC',
           names,
+          groups: Object.fromEntries([...ctx.slack.usergroups].map(([id, g]) => [id, g.handle])),
+          channels: Object.fromEntries([...ctx.slack.channels].map(([id, c]) => [id, c.name])),
           channel: ctx.channel,
           messages,
           view: views.at(-1) ?? null,
@@ -101,17 +112,19 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
         if (!ctx.commands.includes(command)) {
           // Slack answers a command no app registered itself, at once; relbot never hears of it.
           ctx.slack.recordSlackbot(
-            ctx.channel,
+            b.channel === `D${user.slice(1)}` ? String(b.channel) : ctx.channel,
             user,
             `${command} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`,
           );
           return { status: 200, body: '' };
         }
-        const res = await driver().command(user, command, m[2]!, ctx.channel);
+        // The channel, or the person's DM with relbot when they type there.
+        const channel = b.channel === `D${user.slice(1)}` ? String(b.channel) : ctx.channel;
+        const res = await driver().command(user, command, m[2]!, channel);
         // Slack shows the ack's own body; what relbot posts to the response_url afterwards the
         // emulator already shows (res.body may be that post: showing it again would double it).
         if (res.ack.status === 200 && isAckBody(res.ack.body))
-          ctx.slack.recordAck(ctx.channel, user, res.ack.body);
+          ctx.slack.recordAck(channel, user, res.ack.body);
         return { status: res.status, body: res.body };
       }),
     },

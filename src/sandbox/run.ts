@@ -7,16 +7,89 @@ import { loadEnv, parseConfig } from '../config';
 import { openDb } from '../db';
 import { FIXTURES_DIR } from '../fixtures';
 import type { Logger } from '../log';
+import { openCycle } from '../shadows/cycle';
 import { GitHubEmulator } from './github/server';
 import { type SandboxContext, sandboxRoutes } from './routes';
 import { CHANNEL, people, seedConfig, seedSlack } from './seed';
 import { prepareFeatures } from './seed-all';
+import { CP } from './seed-cherrypicks';
 import { SlackDriver } from './slack/driver';
 import { SlackEmulator } from './slack/server';
 import { passTime } from './time';
 
 /** Where the sandbox clock starts: inside the v1.37 cycle, so the real schedule has things ahead. */
 export const SANDBOX_START = '2026-06-01T09:00:00Z';
+
+/** Who one can be on the page, and what each of them can do there (the page's "Try" list). */
+export const PERSONAS: SandboxContext['personas'] = [
+  {
+    id: people.member.id,
+    name: people.member.name,
+    role: 'member',
+    try: [
+      '`/schedule` (in your time zone), `/schedule patches`, `/schedule 1.37 all`',
+      '`/shadow apply`: the v1.38 shadow applications are open; then `/shadow status`, `/shadow withdraw`',
+      '`/cherrypick list`: Approve on a card is refused (only release managers approve)',
+      '`/blockers`, `/blockers sig node`',
+      '`/cherrypick help`, `/shadow help`',
+    ],
+  },
+  {
+    id: people.approver.id,
+    name: people.approver.name,
+    role: 'release manager (approver)',
+    try: [
+      '`/cherrypick list`, then Approve (a confirmation first) or Reject… a card',
+      `\`/cherrypick list release-1.36\`, \`/cherrypick audit kubernetes/kubernetes#${CP.green136}\``,
+      '`/schedule patches`: the cherry-pick deadlines',
+      '`/blockers`',
+    ],
+  },
+  {
+    id: people.docsLead.id,
+    name: people.docsLead.name,
+    role: 'Docs role lead',
+    try: [
+      '`/shadow review Docs`: accept or decline the Docs applicants (apply as a member first)',
+      '`/shadow roster`',
+      '`/schedule`, `/blockers`',
+    ],
+  },
+  {
+    id: people.lead.id,
+    name: people.lead.name,
+    role: 'Release Team Lead (admin)',
+    try: [
+      '`/shadow review Docs` (any role), `/shadow roster csv`',
+      '`/shadow close`, then `/shadow publish`: each applicant gets a DM with the outcome',
+      '`/schedule sync`: re-read the cycle pages',
+      '`/cherrypick list`, `/blockers`',
+    ],
+  },
+  {
+    id: people.admin.id,
+    name: people.admin.name,
+    role: 'admin',
+    try: [
+      '`/shadow close`, then `/shadow open 1.39 closes 2026-09-30`, `/shadow announce`',
+      '`/shadow import`: past rosters from GitHub',
+      '`/schedule sync`, `/cherrypick list`, `/blockers`',
+    ],
+  },
+  {
+    id: people.member2.id,
+    name: people.member2.name,
+    role: 'member (UTC+14)',
+    try: [
+      '`/schedule`: the same deadlines, a day ahead in Kiritimati',
+      '`/shadow apply`',
+      '+1 day: reminders show their times in your zone',
+    ],
+  },
+];
+
+/** The shadow application round open from the start: v1.38, closing three weeks after the sandbox clock. */
+export const SANDBOX_SHADOW_VERSION = '1.38';
 
 /**
  * The sandbox's `jobs:` wake-ups. Moving the clock runs every job at each wake-up on the way
@@ -81,14 +154,7 @@ export async function startSandbox(opts: {
     commands: manifestCommands(),
     passTime: (target) =>
       passTime({ clock, jobs: relbot.jobs.jobs, run: (name) => relbot.jobs.run(name) }, target),
-    personas: [
-      { id: people.member.id, name: people.member.name, role: 'member' },
-      { id: people.approver.id, name: people.approver.name, role: 'release manager (approver)' },
-      { id: people.docsLead.id, name: people.docsLead.name, role: 'Docs role lead' },
-      { id: people.lead.id, name: people.lead.name, role: 'Release Team Lead (admin)' },
-      { id: people.admin.id, name: people.admin.name, role: 'admin' },
-      { id: people.member2.id, name: people.member2.name, role: 'member (UTC+14)' },
-    ],
+    personas: PERSONAS,
   };
   const relbot = createRelbot({
     env: {
@@ -116,6 +182,9 @@ export async function startSandbox(opts: {
   const url = `http://${urlHost(host)}:${port}`;
   ctx.driver = new SlackDriver({ relbotUrl: url, signingSecret: secret, slack });
   await features.afterStart?.(relbot);
+  // Out of the box, shadow applications are open (as the Release Team Lead would have opened them).
+  const closes = clock.now().plus({ weeks: 3 }).toISODate()!;
+  await openCycle(relbot.deps, people.lead.id, [SANDBOX_SHADOW_VERSION, 'closes', closes]);
   return {
     url,
     ctx,

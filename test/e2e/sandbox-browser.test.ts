@@ -19,6 +19,7 @@ describe('local sandbox in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   let dir: string;
+  let nativeDialogs = 0;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relbot-sandbox-'));
@@ -29,7 +30,10 @@ describe('local sandbox in headless Chromium', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    page.on('dialog', (d) => void d.accept());
+    page.on('dialog', (d) => {
+      nativeDialogs += 1;
+      void d.accept();
+    });
     await page.goto(`${sandbox.url}/`);
     await page.waitForSelector('#who option', { state: 'attached' });
   });
@@ -101,7 +105,19 @@ describe('local sandbox in headless Chromium', () => {
       .locator('#feed .msg:not(.ephemeral)', { hasText: `#${CP.green136}` })
       .filter({ has: page.getByRole('button', { name: 'Approve', exact: true }) })
       .first();
+    // A Slack-style confirmation in the page (not the browser's confirm()): Cancel sends nothing.
     await card.getByRole('button', { name: 'Approve', exact: true }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('h3').innerText()).toBe('Approve this cherry-pick?');
+    expect(await dialog.locator('.confirm-text code').innerText()).toBe('cherry-pick-approved');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(300);
+    expect(await page.locator('#feed .msg.ephemeral', { hasText: 'can approve' }).count()).toBe(0);
+    await card.getByRole('button', { name: 'Approve', exact: true }).click();
+    await shot('confirm');
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.locator('#feed .msg.ephemeral', { hasText: 'can approve' }).last().waitFor();
     expect(await page.locator('#github').innerText()).not.toContain('labels');
 
@@ -111,21 +127,21 @@ describe('local sandbox in headless Chromium', () => {
       .filter({ has: page.getByRole('button', { name: 'Approve', exact: true }) })
       .first();
     await approverCard.getByRole('button', { name: 'Approve', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.locator('#feed .msg:not(.ephemeral)', { hasText: 'Approved by' }).first().waitFor();
+    expect(nativeDialogs).toBe(0);
     await page.locator('#github', { hasText: `/issues/${CP.green136}/labels` }).waitFor();
     expect(await page.locator('#github').innerText()).toContain('cherry-pick-approved');
     await shot('approved');
   });
 
-  it('opens a cycle and submits a shadow application through the modal', async () => {
-    await be(people.lead.id);
-    await run('/shadow open 1.38 closes 2026-06-20');
+  it('opens with shadow applications open, and takes one through the modal', async () => {
+    await be(people.member.id);
     await page
       .locator('#feed .msg', { hasText: '1.38' })
       .getByRole('button', { name: /Apply/ })
       .first()
       .waitFor();
-    await be(people.member.id);
     await run('/shadow apply');
     await page.locator('#modal').waitFor({ state: 'visible' });
     // Submitting with fields missing shows field-level errors and keeps what was typed.
@@ -143,9 +159,11 @@ describe('local sandbox in headless Chromium', () => {
     await shot('apply-modal');
     await page.click('#modal-submit');
     await page.locator('#modal-wrap').waitFor({ state: 'hidden' });
+    const shown = await page.locator('#feed .msg').count();
     await run('/shadow status');
-    await page.locator('#feed .msg.ephemeral', { hasText: 'Docs' }).last().waitFor();
+    await page.locator('#feed .msg').nth(shown).waitFor();
     expect(await lastMessage().innerText()).toMatch(/Docs/);
+    expect(await page.locator('#feed .msg').count()).toBe(shown + 1);
   });
 
   it('advancing the sandbox clock fires a reminder into the channel', async () => {
@@ -160,6 +178,31 @@ describe('local sandbox in headless Chromium', () => {
       .waitFor();
     expect(await page.locator('#feed .msg:not(.ephemeral)').count()).toBeGreaterThan(before);
     expect(await page.locator('#clock').innerText()).toMatch(/2026-06-06/);
+    // The patch deadline reminders mention the release managers' user group by its handle.
+    const reminder = page
+      .locator('#feed .msg:not(.ephemeral)', { hasText: /Cherry-pick deadline/ })
+      .filter({ has: page.locator('.mention') })
+      .last();
+    expect(await reminder.locator('.mention').allInnerTexts()).toContain('@release-managers');
+    expect(await reminder.innerText()).not.toMatch(/subteam|<!|S0RELMGRS/);
+    // Emoji shortcodes are emoji, drawn by the emoji font the sandbox serves.
+    const emoji = reminder.locator('.emo').first();
+    expect(await emoji.innerText()).toBe('⏰');
+    await page.evaluate('document.fonts.ready');
+    const drawn = await emoji.evaluate((el) => {
+      const w = globalThis as unknown as {
+        getComputedStyle(e: unknown): { fontFamily: string };
+        document: { fonts: { check(font: string, text: string): boolean } };
+      };
+      return {
+        family: w.getComputedStyle(el).fontFamily,
+        width: el.getBoundingClientRect().width,
+        loaded: w.document.fonts.check('16px "Noto Color Emoji"', '\u23f0'),
+      };
+    });
+    expect(drawn.family).toContain('Noto Color Emoji');
+    expect(drawn.width).toBeGreaterThan(0);
+    expect(drawn.loaded).toBe(true);
     await page.locator('#feed .msg').last().scrollIntoViewIfNeeded();
     await shot('main');
   });
@@ -189,5 +232,52 @@ describe('local sandbox in headless Chromium', () => {
       'is in 1 hour',
       'now in effect',
     ]);
+  });
+
+  it('shows a DM from relbot in its own pane, apart from the channel', async () => {
+    await be(people.lead.id);
+    await run('/shadow close');
+    await page
+      .locator('#feed .msg', { hasText: /closed/i })
+      .last()
+      .waitFor();
+    await run('/shadow publish');
+    const decline = page.getByRole('button', { name: /Decline the undecided/ }).last();
+    await decline.click();
+    await page.getByRole('alertdialog').waitFor();
+    await page.click('#confirm-ok');
+    await page.getByRole('alertdialog').waitFor({ state: 'hidden' });
+    await be(people.member.id);
+    await page.locator('#dm-unread', { hasText: /^\d+$/ }).waitFor();
+    expect(await page.locator('#feed .msg.dm').count()).toBe(0);
+    await page.click('#nav-dm');
+    await page.locator('#feed .msg.dm').first().waitFor();
+    expect(await page.locator('#conv-title').innerText()).toContain('relbot');
+    expect(await page.locator('#feed .msg:not(.dm)').count()).toBe(0);
+    expect(await page.locator('#feed').innerText()).toMatch(/v1\.38/);
+    expect(await page.locator('#dm-unread').isVisible()).toBe(false);
+    await shot('dm');
+    await page.click('#nav-channel');
+    await page.locator('#feed .msg:not(.dm)').first().waitFor();
+  });
+
+  it('is usable 760 px wide, with a favicon', async () => {
+    const icon = await fetch(`${sandbox.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await page.locator('link[rel=icon]').getAttribute('href')).toBe('/favicon.ico');
+    await page.setViewportSize({ width: 760, height: 900 });
+    try {
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(760);
+      for (const sel of ['#cmd', '#feed', '#nav-dm', '#who', '#github'])
+        expect(await page.locator(sel).isVisible()).toBe(true);
+      const feed = await page.locator('#feed').boundingBox();
+      expect(feed!.width).toBeGreaterThan(480);
+      await run('/schedule');
+      await page.locator('#feed .msg.ephemeral', { hasText: 'What is next' }).last().waitFor();
+      await shot('narrow');
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
   });
 });
