@@ -49,7 +49,7 @@ export interface Relbot {
   jobs: JobRunner;
   mode: 'http' | 'socket';
   /** Starts listening; returns the HTTP port (for Socket Mode, the port of /healthz and /metrics). */
-  start(port?: number): Promise<number>;
+  start(port?: number, host?: string): Promise<number>;
   /** Stops cron, stops receiving, waits for in-flight work and queued messages, closes the database. */
   stop(): Promise<void>;
 }
@@ -205,17 +205,18 @@ export function createRelbot(opts: RelbotOptions): Relbot {
     deps,
     jobs,
     mode,
-    async start(port = env.port) {
+    async start(port = env.port, host?: string) {
       let actualPort = port;
       if (mode === 'socket') {
         await app.start();
         // Socket Mode has no inbound Slack traffic; /healthz, /metrics and feature routes get their own server.
         routeServer = createServer(routeHandler(routes));
-        await new Promise<void>((r) => routeServer!.listen(port, r));
+        await new Promise<void>((r) => routeServer!.listen(port, host, r));
         const addr = routeServer.address();
         actualPort = addr && typeof addr === 'object' ? addr.port : port;
       } else {
-        const server = (await app.start(port)) as Server;
+        // Bolt's HTTP receiver takes node's listen options in place of a port.
+        const server = (await (host ? app.start({ port, host }) : app.start(port))) as Server;
         const addr = server.address();
         actualPort = addr && typeof addr === 'object' ? addr.port : port;
       }

@@ -178,7 +178,7 @@ export async function startSandbox(opts: {
   const host = opts.host || SANDBOX_HOST;
   // Bolt's HTTPReceiver.start takes Node's ListenOptions as well as a port, and relbot.start hands
   // its argument on unchanged: this is how the sandbox binds one interface instead of all of them.
-  const port = await relbot.start({ port: opts.port ?? 3000, host } as unknown as number);
+  const port = await relbot.start(opts.port ?? 3000, host);
   const url = `http://${urlHost(host)}:${port}`;
   ctx.driver = new SlackDriver({ relbotUrl: url, signingSecret: secret, slack });
   await features.afterStart?.(relbot);
