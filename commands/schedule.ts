@@ -20,6 +20,7 @@ import {
 import type { Message } from '../src/slack/blocks';
 import { type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
 import { escapeEntities, escapeMrkdwn } from '../src/slack/escape';
+import { editDistance } from '../src/text';
 
 /** /schedule: what is next, a cycle's whole timeline, patch releases, and an admin-only sync. */
 
@@ -83,24 +84,6 @@ function cachedView(deps: Deps, user: string, view: string): Reply | undefined {
   const tz = deps.directory.cachedTimeZone(user);
   if (!tz) return undefined;
   return deps.answers.get(`/schedule|${view}|${tz}`, 'schedule');
-}
-
-/**
- * Optimal string alignment distance (Levenshtein plus swapping two neighbours): how far a typed
- * version is from a known one, so "1.73" is closest to "1.37".
- */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  return d[a.length]![b.length]!;
 }
 
 /** Known versions, closest to `asked` first: fewest edits, then the nearest minor, then the newest. */

@@ -1,3 +1,5 @@
+import { editDistance } from '../text';
+
 /**
  * Which SIGs `/blockers sig <name>` knows, and the closest ones to a name it does not know (pure).
  *
@@ -7,22 +9,6 @@
  * that is newer than the list answerable too. Anything else is a typo, and answering it with
  * "nothing blocks" would be false comfort.
  */
-
-/** Edit distance (Levenshtein, with adjacent transpositions counted as one edit). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  return d[a.length]![b.length]!;
-}
 
 /** The known SIGs: the configured ones and those seen on items, sorted, without duplicates. */
 export function knownSigs(configured: string[], seen: Iterable<string>): string[] {

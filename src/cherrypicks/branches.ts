@@ -2,6 +2,7 @@ import type { Deps } from '../deps';
 import { UserError } from '../errors';
 import { currentCycle, nextCherryPickDeadline } from '../schedule/api';
 import { escapeEntities } from '../slack/escape';
+import { editDistance } from '../text';
 import { storeOf } from './shared';
 import { compareBranches } from './store';
 
@@ -61,18 +62,6 @@ export function knownBranches(deps: Deps): string[] {
     }
   }
   return [...known].sort((a, b) => compareBranches(b, a));
-}
-
-/** Edit distance (Levenshtein) between two short strings. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** How far apart two release versions are (1.38 is 1 from 1.37), or a large number when either is not one. */

@@ -1,23 +1,9 @@
+import { editDistance as distance } from '../text';
+
 /** Matching what someone typed against the names relbot knows: closest first, for "did you mean". */
 
 /** Case and punctuation do not count: `release-signal` is `Release Signal`. */
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/** Edit distance between two short strings; swapping two neighbours (`Dcos`) counts as one edit. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  return d[a.length]![b.length]!;
-}
 
 /**
  * `known` ordered closest match to `typed` first (case and punctuation ignored; a name that starts

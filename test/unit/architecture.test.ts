@@ -22,6 +22,7 @@ const INFRA = [
   'src/metrics.ts',
   'src/http.ts',
   'src/errors.ts',
+  'src/text.ts',
   'src/config-types.ts',
   'src/deps.ts',
   'src/feature.ts',

@@ -3,9 +3,10 @@ import { blockersConfig } from '../../src/blockers/config';
 import { classify, diffDigests, type TrackedItem } from '../../src/blockers/model';
 import { ageText } from '../../src/blockers/render';
 import { closestMilestones } from '../../src/blockers/scope';
-import { closestSigs, editDistance, isClose, knownSigs } from '../../src/blockers/sigs';
+import { closestSigs, isClose, knownSigs } from '../../src/blockers/sigs';
 import { type DashboardResult, dashboardsFor, type GoNoGo, signalOf } from '../../src/blockers/testgrid';
 import { decideVerdict } from '../../src/blockers/verdict';
+import { editDistance } from '../../src/text';
 
 /** The rules behind issue 13's blocker classes, as pure functions. */
 
