@@ -203,7 +203,11 @@ describe('local sandbox in headless Chromium', () => {
     expect(drawn.family).toContain('Noto Color Emoji');
     expect(drawn.width).toBeGreaterThan(0);
     expect(drawn.loaded).toBe(true);
-    await page.locator('#feed .msg').last().scrollIntoViewIfNeeded();
+    // In one step inside the page: the feed re-renders on each poll, so a located element can be
+    // replaced between finding it and scrolling to it.
+    await page.evaluate(
+      "(() => { const m = document.querySelectorAll('#feed .msg'); m[m.length - 1]?.scrollIntoView({ block: 'end' }); })()",
+    );
     await shot('main');
   });
 
