@@ -194,7 +194,8 @@ export function seedBlockers(
   return { milestone: BLOCKERS_MILESTONE, numbers: ITEMS.map((i) => i.number) };
 }
 
-const SIGS = [
+/** The SIGs the seeded blockers spread over. */
+export const SIGS = [
   'node',
   'network',
   'api-machinery',

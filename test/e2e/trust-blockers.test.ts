@@ -1,9 +1,10 @@
-import { ManualClock } from '../../src/clock';
-import { GitHubEmulator } from '../../src/sandbox/github/server';
+import type { ManualClock } from '../../src/clock';
+import type { GitHubEmulator } from '../../src/sandbox/github/server';
 import { CHANNEL, people } from '../../src/sandbox/seed';
-import { seedBlockers, seedManyBlockers, seedTestgrid } from '../../src/sandbox/seed-blockers';
+import { SIGS as SEEDED_SIGS, seedManyBlockers, seedTestgrid } from '../../src/sandbox/seed-blockers';
+import { startBlockersHarness } from '../helpers/blockers';
 import { allText } from '../helpers/blockers-text';
-import { type Harness, startHarness } from '../helpers/harness';
+import type { Harness } from '../helpers/harness';
 
 /**
  * Answers a release team can trust (issue 13), the blocker classes, through the real app: emulated
@@ -18,27 +19,13 @@ describe('trust: /blockers and the blocker digest', () => {
   let gh: GitHubEmulator;
   let clock: ManualClock;
 
+  let stop: () => Promise<void>;
+
   beforeAll(async () => {
-    clock = new ManualClock(T0);
-    gh = new GitHubEmulator({ now: () => clock.now().toJSDate() });
-    await gh.start();
-    seedBlockers(gh, { now: clock.now().toJSDate() });
-    const testgrid = seedTestgrid(gh);
-    h = await startHarness({
-      clock,
-      github: gh,
-      config: (raw) => {
-        raw.blockers = {
-          milestone: 'v1.37',
-          testgrid: { baseUrl: testgrid.baseUrl, dashboards: testgrid.dashboards },
-          digest: { schedule: '0 9 * * 1-5', timezone: 'Europe/Berlin' },
-        };
-      },
-    });
+    ({ h, gh, clock, stop } = await startBlockersHarness(T0));
   });
   afterAll(async () => {
-    await h.stop();
-    await gh.stop();
+    await stop();
   });
   afterEach(() => {
     gh.clearFaults();
@@ -171,19 +158,7 @@ describe('trust: /blockers and the blocker digest', () => {
       expect(text).toMatch(/:scissors: \*\d+ more items not shown\* \(Slack's message limits\)\./);
       expect(text).toContain('`/blockers sig &lt;name&gt;` shows one SIG in full.');
       // Every section and every SIG is named: shown above (with its count) or in the cut note.
-      const sigs = [
-        'node',
-        'network',
-        'api-machinery',
-        'storage',
-        'scheduling',
-        'apps',
-        'cli',
-        'auth',
-        'instrumentation',
-        'release',
-      ];
-      for (const sig of sigs) expect(text).toContain(`sig/${sig}`);
+      for (const sig of SEEDED_SIGS) expect(text).toContain(`sig/${sig}`);
       const notes = [...text.matchAll(/^• \*([^*]+)\*: (\d+) of (\d+) not shown:(.*)$/gm)];
       expect(notes.length).toBeGreaterThan(0);
       for (const [, , missing, , rest] of notes) {

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock';
 import { fixture } from '../../src/fixtures';
-import { GitHubEmulator } from '../../src/sandbox/github/server';
+import type { GitHubEmulator } from '../../src/sandbox/github/server';
 import { CHANNEL, people, RELEASE_TEAM_GROUP } from '../../src/sandbox/seed';
-import { seedBlockers, seedManyBlockers, seedTestgrid } from '../../src/sandbox/seed-blockers';
+import { seedManyBlockers } from '../../src/sandbox/seed-blockers';
 import { CP } from '../../src/sandbox/seed-cherrypicks';
 import { scheduleSourcesConfig, seedSchedule } from '../../src/sandbox/seed-schedule';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
+import { startBlockersHarness } from '../helpers/blockers';
 import { card, REPO, startCherrypickHarness, url } from '../helpers/cherrypicks';
 import { ackOf, type Captured, GoldenBook, sentSince } from '../helpers/golden';
 import { type Harness, startHarness } from '../helpers/harness';
@@ -538,28 +539,13 @@ describe('blockers: summaries, errors and digests', () => {
   let h: Harness;
   let gh: GitHubEmulator;
   let clock: ManualClock;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    clock = new ManualClock(MON_SLOT);
-    gh = new GitHubEmulator({ now: () => clock.now().toJSDate() });
-    await gh.start();
-    seedBlockers(gh, { now: clock.now().toJSDate() });
-    const testgrid = seedTestgrid(gh);
-    h = await startHarness({
-      clock,
-      github: gh,
-      config: (raw) => {
-        raw.blockers = {
-          milestone: 'v1.37',
-          testgrid: { baseUrl: testgrid.baseUrl, dashboards: testgrid.dashboards },
-          digest: { schedule: '0 9 * * 1-5', timezone: 'Europe/Berlin' },
-        };
-      },
-    });
+    ({ h, gh, clock, stop } = await startBlockersHarness(MON_SLOT));
     c = new Catalogue(h);
   });
   afterAll(async () => {
-    await h.stop();
-    await gh.stop();
+    await stop();
   });
 
   async function digest(): Promise<Captured | undefined> {
