@@ -9,7 +9,7 @@ import { scheduleSourcesConfig, seedSchedule } from '../../src/sandbox/seed-sche
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
 import { startBlockersHarness } from '../helpers/blockers';
 import { card, REPO, startCherrypickHarness, url } from '../helpers/cherrypicks';
-import { ackOf, type Captured, GoldenBook, sentSince } from '../helpers/golden';
+import { ackOf, type Captured, describeBookChecks, GoldenBook, sentSince } from '../helpers/golden';
 import { type Harness, startHarness } from '../helpers/harness';
 import { shadowButtonValue } from '../helpers/shadows';
 
@@ -907,32 +907,4 @@ describe('shadows: the whole sign-up, every answer, modal and DM', () => {
 
 // ------------------------------------------------------------------------------------ the book
 
-describe('the catalogue', () => {
-  afterAll(() => {
-    book.finish();
-  });
-
-  test('every golden file matches what relbot sent', () => {
-    const problems = book.mismatches.map((m) => `${m.file}:\n${m.diff}`);
-    if (!UPDATE)
-      for (const f of book.stale())
-        problems.push(`${f}: no test records this kind any more (run \`npm run golden\`)`);
-    if (problems.length)
-      throw new Error(
-        `${problems.length} golden file(s) differ from what relbot sent ` +
-          `(review, then \`npm run golden\` to accept):\n\n${problems.join('\n\n')}`,
-      );
-  });
-
-  test('the lint finds exactly the known violations', () => {
-    const found = book.findings.map((f) => `${f.kind} ${f.rule}`);
-    const known = KNOWN_VIOLATIONS.map((v) => `${v.kind} ${v.rule}`);
-    const unexpected = book.findings.filter((f) => !known.includes(`${f.kind} ${f.rule}`));
-    const fixed = KNOWN_VIOLATIONS.filter((v) => !found.includes(`${v.kind} ${v.rule}`));
-    const lines = [
-      ...unexpected.map((f) => `new: ${f.kind} ${f.rule} at ${f.path}: ${f.excerpt}`),
-      ...fixed.map((v) => `gone (delete it from KNOWN_VIOLATIONS): ${v.kind} ${v.rule}`),
-    ];
-    if (lines.length) throw new Error(lines.join('\n'));
-  });
-});
+describeBookChecks(book, KNOWN_VIOLATIONS);

@@ -539,3 +539,44 @@ export class GoldenBook {
     }
   }
 }
+
+/**
+ * The two checks every golden file ends with: each recorded kind matches its file (and no file is
+ * left that nothing records), and the lint finds exactly the known violations. Topic catalogues
+ * (test/golden/<topic>.test.ts) keep their files in their own folder, test/golden/messages/<topic>/,
+ * so each book's stale check sees only its own kinds.
+ */
+export function describeBookChecks(
+  book: GoldenBook,
+  known: Array<{ kind: string; rule: string; note: string }> = [],
+): void {
+  describe('the catalogue', () => {
+    afterAll(() => {
+      book.finish();
+    });
+
+    test('every golden file matches what relbot sent', () => {
+      const problems = book.mismatches.map((m) => `${m.file}:\n${m.diff}`);
+      if (!book.update)
+        for (const f of book.stale())
+          problems.push(`${f}: no test records this kind any more (run \`npm run golden\`)`);
+      if (problems.length)
+        throw new Error(
+          `${problems.length} golden file(s) differ from what relbot sent ` +
+            `(review, then \`npm run golden\` to accept):\n\n${problems.join('\n\n')}`,
+        );
+    });
+
+    test('the lint finds exactly the known violations', () => {
+      const found = book.findings.map((f) => `${f.kind} ${f.rule}`);
+      const knownKeys = known.map((v) => `${v.kind} ${v.rule}`);
+      const unexpected = book.findings.filter((f) => !knownKeys.includes(`${f.kind} ${f.rule}`));
+      const fixed = known.filter((v) => !found.includes(`${v.kind} ${v.rule}`));
+      const lines = [
+        ...unexpected.map((f) => `new: ${f.kind} ${f.rule} at ${f.path}: ${f.excerpt}`),
+        ...fixed.map((v) => `gone (delete it from the known list): ${v.kind} ${v.rule}`),
+      ];
+      if (lines.length) throw new Error(lines.join('\n'));
+    });
+  });
+}
