@@ -1,7 +1,7 @@
 import { CHANNEL, people } from '../../src/sandbox/seed';
 import { seedSchedule } from '../../src/sandbox/seed-schedule';
 import type { OpenView, SlackMessage } from '../../src/sandbox/slack/server';
-import { addGreenPick, TABLES } from '../helpers/abuse';
+import { addGreenPick, tableRows, tablesOf } from '../helpers/abuse';
 import { allText, startCherrypickHarness, trackByCommand } from '../helpers/cherrypicks';
 import type { Harness } from '../helpers/harness';
 import { shadowButtonValue } from '../helpers/shadows';
@@ -74,9 +74,9 @@ describe('authorization matrix', () => {
   /** Everything a privileged action could change, apart from private answers to the actor. */
   const changes = () =>
     JSON.stringify({
-      db: TABLES.filter((t) => t !== 'job_runs').map((t) =>
-        h.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all(),
-      ),
+      db: tablesOf(h.db)
+        .filter((t) => t !== 'job_runs')
+        .map((t) => tableRows(h.db, t)),
       github: h.github.calls.filter((c) => c.method !== 'GET').length,
       slack: h.slack.calls.filter((c) =>
         [

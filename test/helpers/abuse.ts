@@ -2,23 +2,30 @@ import type { GhIssue, GitHubEmulator } from '../../src/sandbox/github/server';
 import type { Harness } from './harness';
 
 /** Every table relbot keeps (all migrations), for "nothing changed" assertions. */
-export const TABLES = [
-  'outbox',
-  'job_runs',
-  'kv',
-  'schedule_sources',
-  'schedule_moves',
-  'schedule_announcements',
-  'schedule_reminders',
-  'cherrypicks',
-  'cherrypick_originals',
-  'cherrypick_audit',
-  'blockers_snapshots',
-  'shadow_cycles',
-  'shadow_applications',
-  'shadow_decisions',
-  'shadow_past_roster',
-] as const;
+/**
+ * Every table relbot keeps, read from the database itself so a new migration's tables are covered
+ * without a list to update (SQLite's own tables and the migration ledger excluded).
+ */
+export function tablesOf(db: Harness['db']): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+           AND name != 'schema_migrations' ORDER BY name`,
+      )
+      .all() as Array<{ name: string }>
+  ).map((r) => r.name);
+}
+
+/** A table's rows in a stable order (some tables are WITHOUT ROWID, so sorted by their JSON). */
+export function tableRows(db: Harness['db'], table: string): unknown[] {
+  return db
+    .prepare(`SELECT * FROM ${table}`)
+    .all()
+    .map((r) => JSON.stringify(r))
+    .sort()
+    .map((r) => JSON.parse(r) as unknown);
+}
 
 /** Slack Web API methods that change something a person sees. */
 export const SLACK_WRITES = [
@@ -30,6 +37,8 @@ export const SLACK_WRITES = [
   'views.update',
   'views.push',
   'usergroups.users.update',
+  'views.publish',
+  'files.completeUploadExternal',
   'response_url',
 ];
 
@@ -45,8 +54,8 @@ export interface World {
 export function world(h: Harness): World {
   const rows: Record<string, number> = {};
   const dump: Record<string, unknown[]> = {};
-  for (const t of TABLES) {
-    dump[t] = h.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all();
+  for (const t of tablesOf(h.db)) {
+    dump[t] = tableRows(h.db, t);
     rows[t] = dump[t]!.length;
   }
   return {
