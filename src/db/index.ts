@@ -64,11 +64,15 @@ export function migrate(db: Db, migrations: Migration[]): number[] {
   const versions = migrations.map((m) => m.version);
   versions.forEach((v, i) => {
     if (!Number.isInteger(v) || v < 1 || (i > 0 && v <= versions[i - 1]!))
-      throw new Error(`migrations must be numbered in increasing order from 1 (found ${v} at position ${i + 1})`);
+      throw new Error(
+        `migrations must be numbered in increasing order from 1 (found ${v} at position ${i + 1})`,
+      );
   });
   schemaVersion(db);
   const done = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+      (r) => r.version,
+    ),
   );
   const applied: number[] = [];
   for (const m of migrations) {

@@ -72,7 +72,12 @@ export async function viewerLogin(gh: GitHub): Promise<string | undefined> {
 export async function getRepo(gh: GitHub, r: RepoRef): Promise<RepoInfo | undefined> {
   const res = await orUndefined(gh.rest.repos.get({ owner: r.owner, repo: r.repo }));
   if (!res) return undefined;
-  const d = res.data as { full_name: string; default_branch: string; fork: boolean; parent?: { full_name: string } };
+  const d = res.data as {
+    full_name: string;
+    default_branch: string;
+    fork: boolean;
+    parent?: { full_name: string };
+  };
   return {
     fullName: d.full_name,
     defaultBranch: d.default_branch,
@@ -93,7 +98,12 @@ export async function createFork(gh: GitHub, r: RepoRef, organization?: string):
     default_branch_only: true,
   });
   const d = res.data as { full_name: string; default_branch: string };
-  return { fullName: d.full_name, defaultBranch: d.default_branch, fork: true, parent: `${r.owner}/${r.repo}` };
+  return {
+    fullName: d.full_name,
+    defaultBranch: d.default_branch,
+    fork: true,
+    parent: `${r.owner}/${r.repo}`,
+  };
 }
 
 /** The commit sha a branch points at; undefined when there is no such branch. */
@@ -112,14 +122,21 @@ export async function moveBranch(gh: GitHub, r: RepoRef, branch: string, sha: st
 }
 
 /** A file at a ref (branch or sha); undefined when it does not exist there. */
-export async function getFile(gh: GitHub, r: RepoRef, path: string, ref: string): Promise<FileAt | undefined> {
+export async function getFile(
+  gh: GitHub,
+  r: RepoRef,
+  path: string,
+  ref: string,
+): Promise<FileAt | undefined> {
   const res = await orUndefined(gh.rest.repos.getContent({ owner: r.owner, repo: r.repo, path, ref }));
   if (!res) return undefined;
   const d = res.data as { type?: string; content?: string; encoding?: string; sha: string };
   if (Array.isArray(res.data) || d.type !== 'file' || d.content === undefined)
     throw new Error(`${r.owner}/${r.repo}/${path} is not a file`);
   const content =
-    d.encoding === 'base64' ? Buffer.from(d.content.replace(/\s/g, ''), 'base64').toString('utf8') : d.content;
+    d.encoding === 'base64'
+      ? Buffer.from(d.content.replace(/\s/g, ''), 'base64').toString('utf8')
+      : d.content;
   return { content, sha: d.sha };
 }
 
@@ -149,7 +166,14 @@ function pullInfo(d: {
   head: { sha: string };
   state: string;
 }): PullInfo {
-  return { number: d.number, url: d.html_url, title: d.title, body: d.body ?? '', headSha: d.head.sha, state: d.state };
+  return {
+    number: d.number,
+    url: d.html_url,
+    title: d.title,
+    body: d.body ?? '',
+    headSha: d.head.sha,
+    state: d.state,
+  };
 }
 
 /** The open pull request into `r`'s `base` from `headOwner:branch`, if any. */

@@ -194,7 +194,8 @@ export function usergroupEdit(
     }
     if (!name && w.slackId) {
       name = w.github;
-      if (!addedUsers.some(([k]) => k.toLowerCase() === name!.toLowerCase())) addedUsers.push([name, w.slackId]);
+      if (!addedUsers.some(([k]) => k.toLowerCase() === name!.toLowerCase()))
+        addedUsers.push([name, w.slackId]);
       byName.set(name.toLowerCase(), name);
     }
     if (!name) {
@@ -205,7 +206,9 @@ export function usergroupEdit(
   }
 
   const lines = usergroupsYaml.split('\n');
-  const nameAt = lines.findIndex((l) => new RegExp(`^\\s*- name:\\s*['"]?${escapeRe(group)}['"]?\\s*$`).test(l));
+  const nameAt = lines.findIndex((l) =>
+    new RegExp(`^\\s*- name:\\s*['"]?${escapeRe(group)}['"]?\\s*$`).test(l),
+  );
   if (nameAt < 0) throw new WriteBackFileError(`usergroups.yaml has no group \`${group}\``);
   const itemIndent = /^(\s*)-/.exec(lines[nameAt]!)![1]!.length;
   let membersAt = -1;
@@ -226,13 +229,16 @@ export function usergroupEdit(
     end++;
   }
   const indent = old[0]?.indent ?? `${' '.repeat(itemIndent + 4)}`;
-  const commentCol = mostCommon(old.filter((o) => o.comment !== undefined).map((o) => len(o.name) + o.gap)) ?? 20;
+  const commentCol =
+    mostCommon(old.filter((o) => o.comment !== undefined).map((o) => len(o.name) + o.gap)) ?? 20;
   const line = (name: string, comment: string) =>
     `${indent}- ${name}${' '.repeat(Math.max(1, commentCol - len(name)))}# ${comment}`;
   const keep = old.filter((o) => !CYCLE_COMMENT.test(o.comment ?? ''));
   const keptNames = new Set(keep.map((o) => o.name.toLowerCase()));
   const removed = old
-    .filter((o) => !keep.includes(o) && ![...wanted.keys()].some((n) => n.toLowerCase() === o.name.toLowerCase()))
+    .filter(
+      (o) => !keep.includes(o) && ![...wanted.keys()].some((n) => n.toLowerCase() === o.name.toLowerCase()),
+    )
     .map((o) => o.name);
   const fresh = [...wanted]
     .filter(([n]) => !keptNames.has(n.toLowerCase()))
@@ -244,7 +250,8 @@ export function usergroupEdit(
   const users = addedUsers.length ? addUsers(usersYaml, addedUsers) : usersYaml;
 
   // What Tempelis will read: the group's members, each a users.yaml name.
-  const groups = (parse(next) as { usergroups?: Array<{ name: string; members?: string[] }> }).usergroups ?? [];
+  const groups =
+    (parse(next) as { usergroups?: Array<{ name: string; members?: string[] }> }).usergroups ?? [];
   const got = groups.find((g) => g.name === group)?.members ?? [];
   const known = new Set(usersOf(users).map(([k]) => k));
   if (got.length !== all.length || got.some((m) => !known.has(m) && !keep.some((k) => k.name === m)))
