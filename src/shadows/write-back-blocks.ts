@@ -12,7 +12,7 @@ import {
   section,
 } from '../slack/blocks';
 import { escapeEntities, escapeMrkdwn } from '../slack/escape';
-import { fullName, type Plan, steps, type TargetPlan } from './write-back-plan';
+import { fullName, hasWork, type Plan, steps, type TargetPlan } from './write-back-plan';
 import type { TargetResult } from './write-back-run';
 
 /** Renderers of the roster and user-group pull requests: preview, dry run, result. Pure. */
@@ -91,7 +91,7 @@ const TEMPELIS = (p: Plan) =>
 export function previewMessage(p: Plan, notice?: string): Message {
   const v = p.cycle.version;
   const value = JSON.stringify({ c: p.cycle.id, f: p.fingerprint });
-  const work = p.targets.filter((t) => !t.error && !t.upToDate);
+  const work = p.targets.filter(hasWork);
   const update = work.some((t) => t.pull);
   const blocks: KnownBlock[] = [header(`v${v} roster and user-group pull requests: preview`)];
   if (notice) blocks.push(section(notice));

@@ -48,12 +48,13 @@ function ops(a: string[], b: string[]): Op[] {
         out.push({ kind: ' ', line: a[start + i]!, a: start + i, b: start + j });
         i++;
         j++;
-      } else if (j < m && (i === n || t[i * w + j + 1]! >= t[(i + 1) * w + j]!)) {
-        out.push({ kind: '+', line: b[start + j]!, a: start + i, b: start + j });
-        j++;
-      } else {
+      } else if (i < n && (j === m || t[(i + 1) * w + j]! >= t[i * w + j + 1]!)) {
+        // Removals before additions, as `diff -u` prints a changed line.
         out.push({ kind: '-', line: a[start + i]!, a: start + i, b: start + j });
         i++;
+      } else {
+        out.push({ kind: '+', line: b[start + j]!, a: start + i, b: start + j });
+        j++;
       }
     }
   }

@@ -178,6 +178,7 @@ export function usergroupEdit(
   usersYaml: string,
   group: string,
   want: GroupMember[],
+  version?: string,
 ): UsergroupEdit {
   const entries = usersOf(usersYaml);
   const bySlack = new Map(entries.map(([k, v]) => [v, k]));
@@ -242,10 +243,21 @@ export function usergroupEdit(
     .map((o) => o.name);
   const fresh = [...wanted]
     .filter(([n]) => !keptNames.has(n.toLowerCase()))
-    .map(([n, comments]) => ({ name: n, line: line(n, comments.join(' / ')) }));
+    .map(([n, comments]) => ({
+      name: n,
+      // `v1.38 RT Lead Shadow / Branch Manager Lead`: the cycle is said once.
+      line: line(n, comments.map((c, i) => (i ? c.replace(/^v\d+\.\d+ /, '') : c)).join(' / ')),
+    }));
   const sorted = old.every((o, i) => i === 0 || old[i - 1]!.name.toLowerCase() <= o.name.toLowerCase());
   const all = [...keep.map((o) => ({ name: o.name, line: o.line })), ...fresh];
   if (sorted) all.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+  // The comment above the group links the current cycle's roster: it moves to the new cycle.
+  if (version)
+    for (let i = nameAt - 1; i >= 0 && /^\s*#/.test(lines[i]!); i--)
+      lines[i] = lines[i]!.replace(
+        /\/release-\d+\.\d+\/release-team\.md/,
+        `/release-${version}/release-team.md`,
+      );
   const next = [...lines.slice(0, membersAt + 1), ...all.map((a) => a.line), ...lines.slice(end)].join('\n');
   const users = addedUsers.length ? addUsers(usersYaml, addedUsers) : usersYaml;
 

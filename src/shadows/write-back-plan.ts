@@ -191,7 +191,13 @@ export async function planWriteBack(deps: Deps, cycle: Cycle, wb: WriteBackConfi
       throw new Error(
         `${fullName(community.upstream)} has no ${!groups ? wb.usergroupsPath : wb.usersPath} on ${wb.baseBranch}`,
       );
-    edit = usergroupEdit(groups.content, users.content, wb.usergroup, groupMembers(deps, wb, cycle, roster));
+    edit = usergroupEdit(
+      groups.content,
+      users.content,
+      wb.usergroup,
+      groupMembers(deps, wb, cycle, roster),
+      cycle.version,
+    );
     community.files.push(planned(wb.usergroupsPath, groups, edit.usergroups));
     if (edit.users !== users.content) community.files.push(planned(wb.usersPath, users, edit.users));
     if (edit.missing.length)
@@ -230,6 +236,17 @@ function fnv(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
+/** Whether running the plan writes anything for this target (a commit, a new PR, a new title). */
+export function hasWork(t: TargetPlan): boolean {
+  if (t.error || t.upToDate) return false;
+  if (!t.pull) return true;
+  return (
+    t.pull.title !== t.title ||
+    t.pull.body !== t.body ||
+    t.files.some((f) => t.onBranch.get(f.path)?.content !== f.after)
+  );
+}
+
 /** What running the plan does for one target, step by step (the dry run and the preview say these). */
 export function steps(t: TargetPlan): string[] {
   if (t.error) return [];
@@ -239,6 +256,7 @@ export function steps(t: TargetPlan): string[] {
         ? `nothing to write: ${t.base} already has these files (PR #${t.pull.number} is still open)`
         : `nothing to write: ${t.base} already has these files, so no pull request is needed`,
     ];
+  if (!hasWork(t)) return [`nothing to write: PR #${t.pull!.number} already has these files`];
   const out: string[] = [];
   const fork = fullName(t.fork);
   if (!t.forkRepo) out.push(`create the fork ${fork} of ${fullName(t.upstream)}`);
@@ -250,16 +268,23 @@ export function steps(t: TargetPlan): string[] {
     out.push(
       `reset the branch ${t.branch} in ${fork} to ${t.base} (${t.baseSha?.slice(0, 7)}): no open PR uses it`,
     );
-  for (const f of t.files)
-    if (!t.branchHead || reset || wanted(f))
+  let commits = 0;
+  for (const f of t.files) {
+    const onBranch = reset ? undefined : t.onBranch.get(f.path);
+    if (onBranch?.content === f.after) continue;
+    commits++;
+    if (onBranch) {
+      const d = diffStat(onBranch.content, f.after);
+      out.push(`commit ${f.path} (+${d.added} −${d.removed} lines on the branch)`);
+    } else
       out.push(
         `commit ${f.path} (${f.before ? `+${f.added} −${f.removed} lines` : `new file, ${f.added} lines`})`,
       );
-    else out.push(`${f.path}: the branch already has it`);
-  out.push(
-    t.pull
-      ? `update PR #${t.pull.number} (title and description)`
-      : `open a pull request from ${t.fork.owner}:${t.branch} into ${fullName(t.upstream)} ${t.base}`,
-  );
+  }
+  if (!t.pull)
+    out.push(`open a pull request from ${t.fork.owner}:${t.branch} into ${fullName(t.upstream)} ${t.base}`);
+  else if (t.pull.title !== t.title || t.pull.body !== t.body)
+    out.push(`update the title and description of PR #${t.pull.number}`);
+  else if (commits) out.push(`PR #${t.pull.number} shows the new commit${commits === 1 ? '' : 's'}`);
   return out;
 }

@@ -221,7 +221,7 @@ describe('/shadow prs end to end', () => {
     const republished = await publish();
     expect(textOf(republished)).toContain('were already published');
     const preview2 = await click(h, lead, republished, 'shadow_prs_preview');
-    expect(textOf(preview2)).toContain('update PR #2');
+    expect(textOf(preview2)).toContain('PR #2 shows the new commit');
     const updated = await click(h, lead, preview2, 'shadow_prs_confirm');
     expect(textOf(updated)).toMatch(/Updated <[^|]+\|kubernetes\/sig-release#2>: 1 new commit/);
     expect(textOf(updated)).toContain('kubernetes/community#2> already had these files');
@@ -249,7 +249,17 @@ describe('/shadow prs end to end', () => {
     expect(textOf(bogus.body)).toContain('`bogus` is not a `/shadow prs` option');
     const stranger = await h.driver.command(people.member.id, '/shadow', 'prs');
     expect(textOf(stranger.body)).toContain('Only the Release Team Lead');
-    const preview = (await h.driver.command(lead, '/shadow', 'prs')).body as Answer;
+    // A message carrying both buttons, as an older preview would.
+    const button = (action_id: string) => ({
+      type: 'button',
+      action_id,
+      value: '',
+      text: { type: 'plain_text', text: 'x' },
+    });
+    const preview: Answer = {
+      text: 'old preview',
+      blocks: [{ type: 'actions', elements: [button('shadow_prs_confirm'), button('shadow_prs_dry_run')] }],
+    };
     const damaged = await click(h, lead, preview, 'shadow_prs_dry_run', 'not json');
     expect(textOf(damaged)).toContain('That button is damaged');
     const stale = await click(

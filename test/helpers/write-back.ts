@@ -123,13 +123,9 @@ export async function click(
 
 /** The value of the button `actionId` on an answer. */
 export function buttonValue(on: Answer, actionId: string): string | undefined {
-  const found = JSON.stringify(on.blocks).match(
-    new RegExp(
-      `"action_id":"${actionId}"[^}]*?"value":"((?:[^"\\\\]|\\\\.)*)"|"value":"((?:[^"\\\\]|\\\\.)*)"[^}]*?"action_id":"${actionId}"`,
-    ),
-  );
-  const raw = found?.[1] ?? found?.[2];
-  return raw === undefined ? undefined : (JSON.parse(`"${raw}"`) as string);
+  for (const b of on.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
+    for (const e of b.elements ?? []) if (e.action_id === actionId) return e.value;
+  return undefined;
 }
 
 /** Requests that write (anything but GET/HEAD) the emulated GitHub got so far. */
