@@ -73,7 +73,11 @@ describe('store and migrations', () => {
 
   it('applies a migration that fills a gap after a later one was applied', () => {
     const db = new Database(':memory:');
-    const m = (version: number) => ({ version, name: `m${version}`, up: `CREATE TABLE t${version} (a INTEGER)` });
+    const m = (version: number) => ({
+      version,
+      name: `m${version}`,
+      up: `CREATE TABLE t${version} (a INTEGER)`,
+    });
     expect(migrate(db, [m(1), m(3)])).toEqual([1, 3]);
     expect(migrate(db, [m(1), m(2), m(3)])).toEqual([2]);
     expect(schemaVersion(db)).toBe(3);
