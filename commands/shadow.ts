@@ -90,7 +90,7 @@ export const spec: CommandSpec = {
       name: 'prs',
       usage: 'prs [dry-run]',
       summary:
-        'Release Team Lead, after publish: preview (then open or update) the release-team.md and user-group pull requests; `dry-run` writes nothing',
+        'Release Team Lead, after publish: preview, then open or update, the release-team.md and user-group pull requests (`dry-run` writes nothing)',
       run: async (ctx) => ephemeral(await previewPrs(ctx.deps, ctx.user, ctx.args)),
     },
     {
