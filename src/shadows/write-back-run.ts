@@ -108,11 +108,12 @@ async function ensurePull(
     });
     return { pull, created: true, edited: false };
   } catch (err) {
-    // An attempt whose answer was lost, or another process, opened it: adopt that one.
+    // An attempt whose answer was lost (a timeout, then the retry) opened it: adopt that one. It
+    // did not exist when this run looked, so this run opened it.
     if (statusOf(err) !== 422) throw err;
     const again = await findOpenPull(gh, t.upstream, t.fork.owner, t.branch, t.base);
     if (!again) throw err;
-    return { pull: again, created: false, edited: false };
+    return { pull: again, created: true, edited: false };
   }
 }
 

@@ -242,6 +242,42 @@ describe('/shadow prs end to end', () => {
     expect(runs.filter((r) => (r as { outcome: string }).outcome === 'opened')).toHaveLength(2);
   });
 
+  it('an answer lost after GitHub opened the PR, and a claim left by a crash: still one PR each', async () => {
+    const cycle = closedRound(h, '1.39', {
+      roles: team137.roles.map((r) => ({ ...r, shadows: r.shadows.slice(0, 1) })),
+    });
+    await publish();
+    const preview = (await h.driver.command(lead, '/shadow', 'prs')).body as Answer;
+    // A crashed run's claim, 11 minutes old: taken over.
+    h.db
+      .prepare(
+        `INSERT INTO shadow_write_back (cycle_id, repo, branch, state, claimed_by, claimed_at, updated_at)
+         VALUES (?, 'kubernetes/sig-release', 'x', 'pending', ?, ?, ?)`,
+      )
+      .run(
+        cycle,
+        people.admin.id,
+        h.clock.now().minus({ minutes: 11 }).toUTC().toISO(),
+        h.clock.now().toUTC().toISO(),
+      );
+    // GitHub opens the PR but its answer never arrives in time: Octokit times out and retries.
+    h.github.injectFault({
+      holdResponseMs: 4000,
+      match: { method: 'POST', path: '/repos/kubernetes/sig-release/pulls' },
+    });
+    const done = await click(h, lead, preview, 'shadow_prs_confirm');
+    expect(textOf(done)).toMatch(/Opened <[^|]+\|kubernetes\/sig-release#3>/);
+    expect(textOf(done)).toMatch(/Opened <[^|]+\|kubernetes\/community#3>/);
+    expect(pulls('sig-release').filter((p) => p!.pull!.head === 'relbot/release-team-1.39')).toHaveLength(1);
+    expect(h.github.callsTo('POST', '/repos/kubernetes/sig-release/pulls').length).toBeGreaterThan(
+      h.github.callsTo('POST', '/repos/kubernetes/sig-release/pulls').filter((c) => c.status === 422).length,
+    );
+    expect(ledger(cycle).map((r) => [r.repo, r.state, r.claimed_by])).toEqual([
+      ['kubernetes/community', 'done', null],
+      ['kubernetes/sig-release', 'done', null],
+    ]);
+  });
+
   it('bad input: refused clearly, nothing written', async () => {
     const before = writes(h);
     const snapshot = JSON.stringify(h.db.prepare('SELECT * FROM shadow_write_back').all());
@@ -267,9 +303,17 @@ describe('/shadow prs end to end', () => {
       lead,
       preview,
       'shadow_prs_confirm',
-      JSON.stringify({ c: 2, f: 'deadbeef' }),
+      JSON.stringify({ c: 3, f: 'deadbeef' }),
     );
     expect(textOf(stale)).toContain('The files changed since that preview');
+    const older = await click(
+      h,
+      lead,
+      preview,
+      'shadow_prs_confirm',
+      JSON.stringify({ c: 2, f: 'deadbeef' }),
+    );
+    expect(textOf(older)).toContain('That button is for v1.38; the current round is v1.39.');
     expect(writes(h)).toBe(before);
     expect(JSON.stringify(h.db.prepare('SELECT * FROM shadow_write_back').all())).toBe(snapshot);
   });
