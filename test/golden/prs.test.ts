@@ -114,4 +114,15 @@ describe('golden: /shadow prs', () => {
   });
 });
 
+describe('golden: /shadow prs without shadows.writeBack', () => {
+  it('says how to set it up', async () => {
+    const h = await startHarness();
+    try {
+      book.record('prs.error-not-configured', got((await h.driver.command(lead, '/shadow', 'prs')).body));
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describeBookChecks(book);
