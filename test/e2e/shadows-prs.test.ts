@@ -127,6 +127,9 @@ describe('/shadow prs end to end', () => {
     expect(branchFile('community', '1.37', USERS_PATH)).toBe(fixture('slack-config-users.yaml'));
     const pr = h.github.getIssue('kubernetes', 'community', 1)!;
     expect(pr.pull).toMatchObject({ base: 'master', head: 'relbot/release-team-1.37', head_owner: FORK });
+    expect(pr.title).toBe('sig-release: v1.37 members of the release-team-leads Slack user group');
+    expect(pr.body).toContain('Tempelis updates the Slack user group when this merges');
+    expect(h.github.getIssue('kubernetes', 'sig-release', 1)!.title).toBe('Release Team v1.37: roster');
     expect(ledger(cycle).map((r) => [r.repo, r.state, r.pr_number, r.head_sha])).toEqual([
       ['kubernetes/community', 'done', 1, pr.pull!.head_sha],
       [
