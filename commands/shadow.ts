@@ -19,6 +19,8 @@ import { ACTION_DECLINE_UNDECIDED } from '../src/shadows/publish-blocks';
 import { decideFromButton, reviewPage, reviewRole } from '../src/shadows/review';
 import { exportRoster } from '../src/shadows/roster-export';
 import { FIELD } from '../src/shadows/rules';
+import { confirmPrs, previewFromButton, previewPrs } from '../src/shadows/write-back';
+import { ACTION_PRS } from '../src/shadows/write-back-blocks';
 import type { Message } from '../src/slack/blocks';
 import { type CommandSpec, errorReply, type Reply, registerCommand } from '../src/slack/command';
 import { registerAction, registerView } from '../src/slack/interactions';
@@ -83,6 +85,13 @@ export const spec: CommandSpec = {
       summary:
         'Release Team Lead: publish the decisions (each applicant gets one DM); first shows anyone still undecided',
       run: async (ctx) => ephemeral(await publishDecisions(ctx.deps, ctx.user)),
+    },
+    {
+      name: 'prs',
+      usage: 'prs [dry-run]',
+      summary:
+        'Release Team Lead, after publish: preview, then open or update, the release-team.md and user-group pull requests (`dry-run` writes nothing)',
+      run: async (ctx) => ephemeral(await previewPrs(ctx.deps, ctx.user, ctx.args)),
     },
     {
       name: 'roster',
@@ -169,6 +178,29 @@ function registerInteractions(app: App, deps: Deps) {
         ...ephemeral(await declineUndecidedAndPublish(ctx.deps, ctx.user, ctx.value)),
         replace: true,
       };
+    },
+  });
+
+  // The roster and user-group pull requests: preview and dry run (publish answer, preview), and
+  // Confirm / Retry (behind Slack's confirm dialog), answered in place of the clicked message.
+  for (const [actionId, dryRun] of [
+    [ACTION_PRS.preview, false],
+    [ACTION_PRS.dryRun, true],
+  ] as const)
+    registerAction(app, deps, {
+      feature: 'shadow',
+      actionId,
+      async run(ctx) {
+        return ephemeral(await previewFromButton(ctx.deps, ctx.user, ctx.value, dryRun));
+      },
+    });
+  registerAction(app, deps, {
+    feature: 'shadow',
+    actionId: ACTION_PRS.confirm,
+    failure:
+      ':x: Something went wrong while writing the pull requests. Run `/shadow prs` to see where they stand; running it again finishes what is missing.',
+    async run(ctx) {
+      return { ...ephemeral(await confirmPrs(ctx.deps, ctx.user, ctx.value)), replace: true };
     },
   });
 

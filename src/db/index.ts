@@ -55,19 +55,28 @@ export function schemaVersion(db: Db): number {
 }
 
 /**
- * Applies the migrations newer than the recorded version, each in its own transaction together with
- * its version row: a migration that throws leaves the database exactly as it was before it.
+ * Applies the migrations not yet recorded, in number order, each in its own transaction together
+ * with its version row: a migration that throws leaves the database exactly as it was before it.
+ * Numbers must increase; gaps are allowed (numbers are handed out to parallel branches), and a
+ * migration that fills a gap later is still applied.
  */
 export function migrate(db: Db, migrations: Migration[]): number[] {
   const versions = migrations.map((m) => m.version);
   versions.forEach((v, i) => {
-    if (v !== i + 1)
-      throw new Error(`migrations must be numbered 1..n without gaps (found ${v} at position ${i + 1})`);
+    if (!Number.isInteger(v) || v < 1 || (i > 0 && v <= versions[i - 1]!))
+      throw new Error(
+        `migrations must be numbered in increasing order from 1 (found ${v} at position ${i + 1})`,
+      );
   });
-  const current = schemaVersion(db);
+  schemaVersion(db);
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+      (r) => r.version,
+    ),
+  );
   const applied: number[] = [];
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.up);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(

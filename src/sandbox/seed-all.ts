@@ -6,6 +6,7 @@ import { BLOCKERS_MILESTONE, seedBlockers, seedTestgrid } from './seed-blockers'
 import { seedCherrypicks } from './seed-cherrypicks';
 import { scheduleSourcesConfig, seedSchedule } from './seed-schedule';
 import { PAST_ROSTER_VERSIONS, seedShadowRostersOnGitHub } from './seed-shadows';
+import { seedWriteBackRepos, writeBackSandboxConfig } from './seed-write-back';
 import type { SlackEmulator } from './slack/server';
 
 export interface SeedContext {
@@ -42,6 +43,8 @@ export async function prepareFeatures(
     pastRosters: PAST_ROSTER_VERSIONS.map((version) => ({ version })),
     releaseTeamUsergroup: RELEASE_TEAM_GROUP,
   };
+  seedWriteBackRepos(github);
+  writeBackSandboxConfig(raw);
   return {
     async afterStart(relbot) {
       await relbot.jobs.run('schedule-sync');

@@ -22,6 +22,35 @@ const pastRoster = z
   .strict();
 export type PastRosterSource = z.infer<typeof pastRoster>;
 
+/**
+ * The roster and user-group pull requests offered on publish (write-back.ts): pushed to a fork
+ * the token can write to, one branch per cycle, opened against the upstream repos.
+ */
+const writeBack = z
+  .object({
+    /** The GitHub account or organization that holds the forks (created when missing). */
+    fork: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub account or organization'),
+    sigReleaseRepo: repoName.default('kubernetes/sig-release'),
+    communityRepo: repoName.default('kubernetes/community'),
+    /** The upstream branch the pull requests go into (both repos use master). */
+    baseBranch: z.string().min(1).default('master'),
+    /** Branch per cycle in the fork: `<prefix><version>`, e.g. relbot/release-team-1.38. */
+    branchPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]+$/, 'letters, digits, . _ / -')
+      .default('relbot/release-team-'),
+    /** The Tempelis user group whose members the community PR sets. */
+    usergroup: z.string().min(1).default('release-team-leads'),
+    /** `leads`: every role lead plus the Release Team Lead shadows; `team`: leads plus every shadow. */
+    usergroupMembers: z.enum(['leads', 'team']).default('leads'),
+    usergroupsPath: z.string().min(1).default('communication/slack-config/sig-release/usergroups.yaml'),
+    usersPath: z.string().min(1).default('communication/slack-config/users.yaml'),
+    /** Confirm says what it would do and writes nothing. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+export type WriteBackConfig = z.infer<typeof writeBack>;
+
 export const DEFAULT_ROLES = [
   'Release Team Lead',
   'Enhancements',
@@ -52,12 +81,19 @@ export const shadowsConfig = z
      * Tempelis owns the user groups (the Kubernetes workspace): it would revert a direct update.
      */
     releaseTeamUsergroup: slackUsergroupId.optional(),
+    /** Roster and user-group pull requests on publish; unset: none are offered. */
+    writeBack: writeBack.optional(),
     /** Moved: the close job wakes at `jobs.shadows-close`. */
     closeCheckCron: movedKey('jobs.shadows-close'),
     /** Applicants per page of `/shadow review` (each takes two blocks; a message holds at most 50). */
     reviewPageSize: z.number().int().min(1).max(20).default(20),
   })
   .strict()
+  .refine((s) => !(s.writeBack && s.releaseTeamUsergroup), {
+    message:
+      'set either releaseTeamUsergroup (relbot sets the Slack user group) or writeBack (a usergroups.yaml PR, and Tempelis sets the group), not both: Tempelis would undo the direct update',
+    path: ['releaseTeamUsergroup'],
+  })
   .prefault({ roles: DEFAULT_ROLES.map((name) => ({ name })) });
 
 export type ShadowsConfig = z.infer<typeof shadowsConfig>;

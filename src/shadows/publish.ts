@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { channelFor, type Deps } from '../deps';
 import { UserError } from '../errors';
-import { channelRef, type Message, slackDate } from '../slack/blocks';
+import { channelRef, lineSections, type Message, message, slackDate } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
 import { canPublish, describeUsers, releaseTeamLeads, requireCycle } from './access';
 import { applicants, closeText, contradictionText, outcomeMessage } from './blocks';
@@ -11,6 +11,8 @@ import { publishCheck } from './publish-rules';
 import { ShadowPublishStore } from './publish-store';
 import { type Cycle, outcomeFor, roleDemand } from './rules';
 import { ShadowStoreError } from './store';
+import { writeBackOffered } from './write-back';
+import { offerBlocks } from './write-back-blocks';
 
 /**
  * Publishing the decisions: first a check that every applicant has one (relbot never decides for
@@ -155,6 +157,9 @@ async function publishedAnswer(deps: Deps, cycle: Cycle, first: boolean): Promis
   if (r.usergroup) lines.push(r.usergroup);
   const audit = publishAuditLine(deps, published);
   if (audit) lines.push(audit);
+  // With shadows.writeBack, the answer offers the roster and user-group pull requests.
+  if (writeBackOffered(deps))
+    return message(lines.join('\n'), [...lineSections(lines), ...offerBlocks(cycle.id)]);
   return { text: lines.join('\n') };
 }
 

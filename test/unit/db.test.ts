@@ -19,7 +19,7 @@ describe('store and migrations', () => {
 
   it('migrates an empty file to the latest version with WAL, busy timeout and foreign keys', () => {
     const db = openDb(join(dir, 'a', 'relbot.db'));
-    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
@@ -52,20 +52,35 @@ describe('store and migrations', () => {
     const broken = [
       ...migrations,
       {
-        version: migrations.length + 1,
+        version: migrations.at(-1)!.version + 1,
         name: 'broken',
         up: 'CREATE TABLE half_done (id INTEGER); INSERT INTO nope VALUES (1);',
       },
     ];
     expect(() => migrate(db, broken)).toThrow(/no such table: nope/);
     expect(schema(db)).toEqual(before);
-    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
     db.close();
   });
 
-  it('refuses gaps in migration numbers', () => {
+  it('refuses duplicate or decreasing migration numbers', () => {
     const db = new Database(':memory:');
-    expect(() => migrate(db, [{ version: 2, name: 'x', up: 'SELECT 1' }])).toThrow(/numbered 1..n/);
+    const m = (version: number) => ({ version, name: `m${version}`, up: 'SELECT 1' });
+    expect(() => migrate(db, [m(1), m(1)])).toThrow(/increasing order/);
+    expect(() => migrate(db, [m(2), m(1)])).toThrow(/increasing order/);
+    db.close();
+  });
+
+  it('applies a migration that fills a gap after a later one was applied', () => {
+    const db = new Database(':memory:');
+    const m = (version: number) => ({
+      version,
+      name: `m${version}`,
+      up: `CREATE TABLE t${version} (a INTEGER)`,
+    });
+    expect(migrate(db, [m(1), m(3)])).toEqual([1, 3]);
+    expect(migrate(db, [m(1), m(2), m(3)])).toEqual([2]);
+    expect(schemaVersion(db)).toBe(3);
     db.close();
   });
 

@@ -35,6 +35,9 @@ export interface GhIssue {
     merged?: boolean;
     draft?: boolean;
     mergeable_state?: string;
+    /** The head branch's repo when it is a fork (git.ts); absent: the PR's own repo. */
+    head_owner?: string;
+    head_repo?: string;
   };
   comments: { id: number; user: string; body: string; created_at: string }[];
   reviews: {

@@ -1,4 +1,5 @@
 // The GitHub emulator's router: the REST route table and the repo, pull, status, contents, search and app-auth endpoints.
+import { defaultBranch, gitRoutes, repoGitFields } from './git';
 import {
   addComment,
   addLabels,
@@ -56,6 +57,7 @@ export function createRouter(m: GhModel, state: RouterState): (ctx: Ctx) => Repl
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (c, p) => listComments(m, c, p)],
     ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (c, p) => addComment(m, c, p)],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, (c, p) => getContents(m, c, p)],
+    ...gitRoutes(m),
   ];
 
   return (ctx) => {
@@ -104,7 +106,7 @@ function createInstallationToken(tokens: Set<string>, ctx: Ctx, p: string[]): Re
 
 function getRepo(m: GhModel, ctx: Ctx, p: string[]): Reply {
   if (!m.repos.has(repoKey(p[0]!, p[1]!))) return notFound();
-  return { status: 200, json: ctx.json.repo(p[0]!, p[1]!) };
+  return { status: 200, json: { ...ctx.json.repo(p[0]!, p[1]!), ...repoGitFields(m, p[0]!, p[1]!) } };
 }
 
 function listPulls(m: GhModel, ctx: Ctx, p: string[]): Reply {
@@ -117,7 +119,11 @@ function listPulls(m: GhModel, ctx: Ctx, p: string[]): Reply {
   if (base) list = list.filter((i) => i.pull!.base === base);
   if (head) {
     const [user, ref] = head.includes(':') ? head.split(':', 2) : [undefined, head];
-    list = list.filter((i) => i.pull!.head === ref && (!user || user.toLowerCase() === i.user.toLowerCase()));
+    list = list.filter(
+      (i) =>
+        i.pull!.head === ref &&
+        (!user || user.toLowerCase() === (i.pull!.head_owner ?? i.user).toLowerCase()),
+    );
   }
   const sort = q.get('sort') === 'updated' ? 'updated' : 'created';
   const direction = q.get('direction') ?? (q.get('sort') && sort !== 'created' ? 'asc' : 'desc');
@@ -166,7 +172,7 @@ function listStatuses(m: GhModel, ctx: Ctx, p: string[]): Reply {
 function getContents(m: GhModel, ctx: Ctx, p: string[]): Reply {
   const [owner, repo] = [p[0]!, p[1]!];
   const path = normPath(p[2] ?? '');
-  const ref = ctx.query.get('ref') ?? 'main';
+  const ref = ctx.query.get('ref') ?? defaultBranch(m, owner, repo);
   const prefix = `${repoKey(owner, repo)}@${ref}:`;
   const entry = (type: 'file' | 'dir', entryPath: string, content?: string) =>
     ctx.json.contentEntry(owner, repo, ref, type, entryPath, content);

@@ -25,6 +25,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { readBody } from '../../http';
 import { FaultQueue, faultReply, type GhFault, methodMatches, pathMatches } from './faults';
+import { blobSha, gitOf } from './git';
 import {
   BOT_LOGIN,
   type GhIssue,
@@ -164,6 +165,39 @@ export class GitHubEmulator {
   /** Serve an arbitrary JSON document on GET `path` (exact path, query ignored). */
   serveJson(path: string, body: unknown): void {
     this.model.serveJson(path, body);
+  }
+
+  /** Git plumbing (git.ts): default branches, the authenticated login, branch heads and files. */
+  get git() {
+    const g = gitOf(this.model);
+    return {
+      /** The branch the contents API reads by default and forks copy (GitHub's `default_branch`). */
+      setDefaultBranch: (owner: string, repo: string, branch: string) => {
+        g.repo(owner, repo).defaultBranch = branch;
+      },
+      /** The login GET /user answers with; forks without `organization` and new PRs are its. */
+      setViewer: (login: string) => {
+        g.viewer = login;
+      },
+      /** The commit a branch points at, undefined when there is no such branch. */
+      head: (owner: string, repo: string, branch: string) => g.head(owner, repo, branch),
+      /** A file on a branch, undefined when absent. */
+      file: (owner: string, repo: string, branch: string, path: string) =>
+        g.filesOf(owner, repo, branch).get(path),
+      /** Whether the repo exists (seeded, or created as a fork). */
+      exists: (owner: string, repo: string) => g.exists(owner, repo),
+      /** How many commits a branch has on top of `base` (first parents). */
+      commitsSince: (owner: string, repo: string, branch: string, base: string) => {
+        let n = 0;
+        let sha = g.head(owner, repo, branch);
+        while (sha && sha !== base && n < 10_000) {
+          n += 1;
+          sha = g.commits.get(sha)?.parents[0];
+        }
+        return sha ? n : -1;
+      },
+      blobSha,
+    };
   }
 
   // ---------------------------------------------------------------- observation

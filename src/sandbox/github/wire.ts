@@ -170,11 +170,11 @@ export class GhJson {
       merge_commit_sha: pull.merged ? sha1(`${pull.head_sha}:merge`) : null,
       draft: pull.draft ?? false,
       head: {
-        label: `${i.user}:${pull.head}`,
+        label: `${pull.head_owner ?? i.user}:${pull.head}`,
         ref: pull.head,
         sha: pull.head_sha,
-        user: this.user(i.user),
-        repo,
+        user: this.user(pull.head_owner ?? i.user),
+        repo: pull.head_owner ? this.repo(pull.head_owner, pull.head_repo ?? i.repo) : repo,
       },
       base: {
         label: `${i.owner}:${pull.base}`,
