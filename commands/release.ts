@@ -6,6 +6,7 @@ import { metricsMessage } from '../src/insight/metrics-render';
 import type { Message } from '../src/slack/blocks';
 import { type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
 import { escapeEntities } from '../src/slack/escape';
+import { editDistance } from '../src/text';
 
 /**
  * `/release metrics [1.XX]` and `/release metrics csv [1.XX]`: the figures of a release cycle
@@ -26,12 +27,14 @@ function parseMetricsArgs(args: string[]): { csv: boolean; version?: string } {
   if (version !== undefined && !looksLikeVersion(version)) {
     const shown = escapeEntities([...version].slice(0, 20).join(''));
     throw new UserError(
-      /^c?s?v?$/i.test(version) || /csv/i.test(version)
+      editDistance(version.toLowerCase(), 'csv') <= 1 || /csv/i.test(version)
         ? `\`${shown}\` is not a format: \`/release metrics\` takes \`csv\` first, then a version.`
         : `\`${shown}\` is not a release version.`,
       USAGE_HINT,
     );
   }
+  if (extra.length === 1 && extra[0]!.toLowerCase() === 'csv' && !csv)
+    throw new UserError('`csv` comes before the version.', `Try \`/release metrics csv ${version}\`.`);
   if (extra.length)
     throw new UserError('`/release metrics` takes at most `csv` and one version.', USAGE_HINT);
   return { csv, ...(version !== undefined ? { version } : {}) };

@@ -35,6 +35,7 @@ const lastDay = (iso: string) =>
   DateTime.fromISO(iso, { zone: 'utc' }).minus({ milliseconds: 1 }).toFormat('d LLL yyyy');
 
 type Cell = string | number | undefined;
+const RELEASE_DAY = 'release day';
 const LABEL = 26;
 const COL = 10;
 
@@ -91,7 +92,9 @@ function pickSection(cycles: CycleMetrics[]): KnownBlock[] {
 function blockerSection(cycles: CycleMetrics[]): KnownBlock[] {
   const freezeNames: string[] = [];
   for (const c of cycles)
-    for (const f of c.blockers.atFreeze) if (!freezeNames.includes(f.name)) freezeNames.push(f.name);
+    for (const f of c.blockers.atFreeze)
+      if (f.name !== RELEASE_DAY && !freezeNames.includes(f.name)) freezeNames.push(f.name);
+  freezeNames.push(RELEASE_DAY);
   const weeks = [...new Set(cycles.flatMap((c) => c.blockers.weeks.map((w) => w.week)))]
     .sort((a, b) => a - b)
     .slice(0, 20);

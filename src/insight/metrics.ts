@@ -185,13 +185,16 @@ export function compareBranchNames(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
-/** "Begin [Code Freeze] and [Test Freeze]" → "Code Freeze and Test Freeze". */
+/**
+ * A freeze row's short name: its first [linked] term, else the row without "Begin" up to an "and"
+ * or a dash. "Begin Code Freeze and Test Freeze" → "Code Freeze"; "Begin Production Readiness
+ * Freeze" → "PRR Freeze".
+ */
 export function freezeName(name: string): string {
-  return name
-    .replace(/\*\*/g, '')
-    .replace(/\[([^\]]*)\]/g, '$1')
-    .replace(/^\s*begin\s+/i, '')
-    .trim();
+  const plain = name.replace(/\*\*/g, '');
+  const linked = /\[([^\]]+)\]/.exec(plain)?.[1];
+  const short = (linked ?? plain.replace(/^\s*begin\s+/i, '').split(/\s+(?:and|-|–)\s+/)[0]!).trim();
+  return short.replace(/^production readiness/i, 'PRR');
 }
 
 export function blockerFigures(c: CycleDates, all: DigestSnapshot[]): BlockerFigures {
