@@ -166,6 +166,12 @@ function shadowSection(cycles: CycleMetrics[]): KnownBlock[] {
       },
     ]),
   ]);
+  if (!cycles.some((c) => c.shadows))
+    return [
+      section(
+        `*Shadows* — relbot holds no application round for ${cycles.map((c) => `v${c.version}`).join(', ')}.`,
+      ),
+    ];
   return [
     section(`*Shadows* — applications for each version's Release Team\n${t}`),
     context(
@@ -184,7 +190,7 @@ export function metricsMessage(report: CycleReport): Message {
     ? `week ${Math.floor((asOf.toMillis() - Date.parse(sel.start)) / (7 * 86_400_000)) + 1}, so far`
     : asOf.toMillis() < Date.parse(sel.start)
       ? 'not started'
-      : 'done';
+      : 'ended';
   const compared = report.compared.length
     ? `compared with ${report.compared.map((c) => `v${c.version}`).join(', ')}`
     : 'no earlier cycle known to compare with';
@@ -201,6 +207,10 @@ export function metricsMessage(report: CycleReport): Message {
       `\`/release metrics csv ${sel.version}\` gives these figures as CSV. Each cycle counts what happened from its first milestone until the next cycle starts.`,
     ),
   ];
-  const text = `Kubernetes v${sel.version} cycle metrics: ${sel.cherrypicks.requests} cherry-picks (${sel.cherrypicks.approved} approved), ${sel.blockers.stillOpen} blockers open, ${sel.reminders.sent} reminders sent (${sel.reminders.missed} missed)`;
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  const blockers = sel.blockers.snapshots
+    ? `, ${n(sel.blockers.stillOpen, 'blocker')} open in the last digest`
+    : ', no blocker digest kept';
+  const text = `Kubernetes v${sel.version} cycle metrics: ${n(sel.cherrypicks.requests, 'cherry-pick')} (${sel.cherrypicks.approved} approved)${blockers}, ${n(sel.reminders.sent, 'reminder')} sent (${sel.reminders.missed} missed)`;
   return message(text, blocks.slice(0, LIMITS.blocks));
 }
