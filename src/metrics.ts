@@ -76,12 +76,23 @@ const MAX_SERIES = 20;
 
 function cycleGauges(registry: Registry) {
   let source: (() => CycleGaugeValues | undefined) | undefined;
+  const errors = new Counter({
+    name: 'relbot_cycle_figures_errors_total',
+    help: 'Scrapes whose current-cycle figures could not be read (the relbot_cycle_* gauges were left empty)',
+    registers: [registry],
+  });
   // One computation per scrape: the collects of one `registry.metrics()` run in the same tick.
   let memo: { v: CycleGaugeValues | undefined } | undefined;
   const read = (): CycleGaugeValues | undefined => {
     if (!source) return undefined;
     if (!memo) {
-      memo = { v: source() };
+      try {
+        memo = { v: source() };
+      } catch {
+        // A failing read must not take the other metrics down with it: counted, and no series.
+        errors.inc();
+        memo = { v: undefined };
+      }
       setImmediate(() => {
         memo = undefined;
       });

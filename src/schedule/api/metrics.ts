@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { dataVersion } from '../../db/versions';
 import type { Deps } from '../../deps';
 import { currentCycle } from '../api';
 import { timingBounds } from '../dates';
@@ -31,8 +32,23 @@ export interface CycleDates {
 const iso = (d: DateTime) => d.toUTC().toISO()!;
 const minorOf = (v: string) => Number(v.split('.')[1]);
 
+const datesCache = new WeakMap<
+  Deps['db'],
+  { version: number; config: Deps['config']; cycles: CycleDates[] }
+>();
+
 /** Every cycle the stored schedule knows, oldest first, and the current one (src/schedule/api.ts). */
 export function cycleDates(deps: Deps): { cycles: CycleDates[]; current?: string } {
+  const version = dataVersion(deps.db, 'schedule');
+  const hit = datesCache.get(deps.db);
+  const cycles =
+    hit && hit.version === version && hit.config === deps.config ? hit.cycles : readCycleDates(deps);
+  if (cycles !== hit?.cycles) datesCache.set(deps.db, { version, config: deps.config, cycles });
+  const cur = currentCycle(deps)?.version;
+  return { cycles, ...(cur ? { current: cur } : {}) };
+}
+
+function readCycleDates(deps: Deps): CycleDates[] {
   const stored = loadSchedule(deps.db, deps.config);
   const zone = deps.config.schedule.allDayZone;
   const spans = stored.cycles
@@ -52,7 +68,7 @@ export function cycleDates(deps: Deps): { cycles: CycleDates[]; current?: string
       };
     })
     .sort((a, b) => a.start.toMillis() - b.start.toMillis());
-  const cycles = spans.map((s) => {
+  return spans.map((s) => {
     const next = spans.find(
       (o) =>
         o.version.split('.')[0] === s.version.split('.')[0] && minorOf(o.version) === minorOf(s.version) + 1,
@@ -66,8 +82,6 @@ export function cycleDates(deps: Deps): { cycles: CycleDates[]; current?: string
       freezes: s.freezes,
     };
   });
-  const cur = currentCycle(deps)?.version;
-  return { cycles, ...(cur ? { current: cur } : {}) };
 }
 
 /** One row of the reminder ledger (migration 002). */
@@ -135,12 +149,14 @@ export function reminderHistory(deps: Deps): ReminderHistory {
     const known = new Set(records.map((r) => r.key));
     const from = Date.parse(runs.first);
     const to = Date.parse(runs.last);
-    const milestones = allMilestones(loadSchedule(db, config), config);
-    for (const p of planReminders(milestones, config.schedule.reminders.rules, config.schedule.allDayZone)) {
-      const due = p.dueAt.toMillis();
-      if (due >= from && due <= to && !known.has(p.key))
-        undecided.push({ key: p.key, milestoneId: p.milestone.id, lead: p.lead, dueAt: iso(p.dueAt) });
-    }
+    for (const p of planned(deps))
+      if (p.due >= from && p.due <= to && !known.has(p.key))
+        undecided.push({
+          key: p.key,
+          milestoneId: p.milestoneId,
+          lead: p.lead,
+          dueAt: new Date(p.due).toISOString(),
+        });
   }
   return {
     records,
@@ -148,6 +164,41 @@ export function reminderHistory(deps: Deps): ReminderHistory {
     ...(runs.last ? { lastRunAt: runs.last } : {}),
     undecided,
   };
+}
+
+interface Planned {
+  key: string;
+  milestoneId: string;
+  lead: string;
+  due: number;
+}
+
+/**
+ * Every reminder the rules plan, kept per database while the stored schedule is unchanged (its
+ * write counter, migration 006) and the config is the same: planning is the costly part of a
+ * scrape of the gauges, and the schedule changes at most once per sync.
+ */
+const plannedCache = new WeakMap<
+  Deps['db'],
+  { version: number; config: Deps['config']; planned: Planned[] }
+>();
+
+function planned(deps: Deps): Planned[] {
+  const { db, config } = deps;
+  const version = dataVersion(db, 'schedule');
+  const hit = plannedCache.get(db);
+  if (hit && hit.version === version && hit.config === config) return hit.planned;
+  const milestones = allMilestones(loadSchedule(db, config), config);
+  const list = planReminders(milestones, config.schedule.reminders.rules, config.schedule.allDayZone).map(
+    (p) => ({
+      key: p.key,
+      milestoneId: p.milestone.id,
+      lead: p.lead,
+      due: p.dueAt.toMillis(),
+    }),
+  );
+  plannedCache.set(db, { version, config, planned: list });
+  return list;
 }
 
 /** Runs of the reminder job that started in [from, to), by outcome. */
