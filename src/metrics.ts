@@ -77,7 +77,7 @@ const MAX_SERIES = 20;
 function cycleGauges(registry: Registry) {
   let source: (() => CycleGaugeValues | undefined) | undefined;
   const errors = new Counter({
-    name: 'relbot_cycle_figures_errors_total',
+    name: 'relbot_figures_read_errors_total',
     help: 'Scrapes whose current-cycle figures could not be read (the relbot_cycle_* gauges were left empty)',
     registers: [registry],
   });

@@ -89,7 +89,10 @@ export function cycleReport(deps: Deps, asked?: string): CycleReport {
   const shown = [chosen, ...before];
   // The cycles' instants are all written by cycleDates() in one ISO form: text order is time order.
   const from = shown.map((c) => c.start).sort()[0]!;
-  const to = shown.map((c) => c.end).sort().at(-1)!;
+  const to = shown
+    .map((c) => c.end)
+    .sort()
+    .at(-1)!;
   // A day of margin each side: the stored instants are not all written in the same ISO form.
   const picks = pickRecords(deps, shift(from, -1), shift(to, 1));
   const reminders = reminderHistory(deps);

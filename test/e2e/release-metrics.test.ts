@@ -302,6 +302,7 @@ describe('/release metrics in the sandbox', () => {
     expect(series.length).toBeGreaterThan(10);
     expect(series.filter((l) => !/cycle="1\.3[78]"/.test(l))).toEqual([]);
     expect(series.filter((l) => /NaN|undefined/.test(l))).toEqual([]);
+    expect(value('relbot_figures_read_errors_total')).toBe(0);
     // No decision yet in v1.37: no decision-time series.
     expect(series.filter((l) => l.startsWith('relbot_cycle_cherrypick_decision_seconds'))).toEqual([]);
   });

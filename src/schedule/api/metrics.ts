@@ -110,7 +110,7 @@ export interface ReminderHistory {
 const REMINDER_JOB = 'schedule-reminders';
 
 export function reminderHistory(deps: Deps): ReminderHistory {
-  const { db, config } = deps;
+  const { db } = deps;
   const rows = db
     .prepare(
       'SELECT key, milestone_id, lead, due_at, state, late, reason, decided_at, posted_at FROM schedule_reminders ORDER BY due_at, key',
