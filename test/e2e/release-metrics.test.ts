@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/log';
 import { type Sandbox, startSandbox } from '../../src/sandbox/run';
-import { people } from '../../src/sandbox/seed';
+import { CHANNEL, people } from '../../src/sandbox/seed';
+import { CP } from '../../src/sandbox/seed-cherrypicks';
 import { startHarness, textOf } from '../helpers/harness';
 
 /**
@@ -305,6 +306,54 @@ describe('/release metrics in the sandbox', () => {
     expect(value('relbot_figures_read_errors_total')).toBe(0);
     // No decision yet in v1.37: no decision-time series.
     expect(series.filter((l) => l.startsWith('relbot_cycle_cherrypick_decision_seconds'))).toEqual([]);
+  });
+});
+
+describe('/release metrics follows what happens', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relbot-metrics-live-'));
+    sandbox = await startSandbox({
+      port: 0,
+      dbPath: join(dir, 'sandbox.db'),
+      log: createLogger({ level: 'silent' }),
+    });
+  });
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts an approval made with the card button, in the answer and in the gauges', async () => {
+    const { slack, driver } = sandbox.ctx;
+    await sandbox.relbot.deps.outbound.drain();
+    const key = `cherrypick-card:kubernetes/kubernetes#${CP.green136}`;
+    await slack.waitFor(() =>
+      slack.channelMessages(CHANNEL).some((m) => m.metadata?.event_payload?.key === key),
+    );
+    const card = slack.channelMessages(CHANNEL).find((m) => m.metadata?.event_payload?.key === key)!;
+    const res = await driver!.click(people.approver.id, card, 'cherrypick_approve');
+    expect(res.status).toBe(200);
+    const state = () =>
+      (
+        sandbox.relbot.deps.db.prepare('SELECT state FROM cherrypicks WHERE number = ?').get(CP.green136) as {
+          state: string;
+        }
+      ).state;
+    await slack.waitFor(() => state() === 'approved');
+    // Requested 28 May 09:00 (seed-cherrypicks: four days before the sandbox clock), approved at
+    // 1 Jun 09:00: 96 hours.
+    const got = figures((await driver!.command(people.member.id, '/release', 'metrics csv')).body);
+    expect(got.get('1.37|cherrypicks|approved|all')).toBe('1');
+    expect(got.get('1.37|cherrypicks|approved|release-1.36')).toBe('1');
+    expect(got.get('1.37|cherrypicks|waiting|all')).toBe('6');
+    expect(got.get('1.37|cherrypicks|request_to_decision_p50|')).toBe('96.00');
+    const text = await (await fetch(`${sandbox.url}/metrics`)).text();
+    expect(text).toContain('relbot_cycle_cherrypick_approved{cycle="1.37",branch="release-1.36"} 1\n');
+    expect(text).toContain('relbot_cycle_cherrypick_decision_seconds{cycle="1.37",quantile="0.5"} 345600\n');
   });
 });
 
