@@ -4,6 +4,7 @@ import type { GitHubEmulator } from './github/server';
 import { RELEASE_TEAM_GROUP } from './seed';
 import { BLOCKERS_MILESTONE, seedBlockers, seedTestgrid } from './seed-blockers';
 import { seedCherrypicks } from './seed-cherrypicks';
+import { seedHistory } from './seed-history';
 import { scheduleSourcesConfig, seedSchedule } from './seed-schedule';
 import { PAST_ROSTER_VERSIONS, seedShadowRostersOnGitHub } from './seed-shadows';
 import { seedWriteBackRepos, writeBackSandboxConfig } from './seed-write-back';
@@ -48,6 +49,7 @@ export async function prepareFeatures(
   return {
     async afterStart(relbot) {
       await relbot.jobs.run('schedule-sync');
+      seedHistory(relbot.deps);
       await relbot.jobs.run('cherrypick-discovery');
     },
   };
