@@ -46,6 +46,7 @@ export const m008_home_personal_reminders: Migration = {
     CREATE TABLE home_views (
       user TEXT PRIMARY KEY,
       opened_at TEXT NOT NULL,
+      tz TEXT,
       published_at TEXT,
       hash TEXT,
       notice TEXT,
