@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { DateTime } from 'luxon';
 import type { Deps } from '../../deps';
 import { actions, button, confirmDialog, context, cut, section } from '../../slack/blocks';
 import { escapeEntities, escapeMrkdwn, link } from '../../slack/escape';
@@ -16,6 +17,11 @@ import { cpConfig, gatesOf, storeOf } from '../shared';
 
 /** Picks shown on the Home tab (two blocks each); the rest are counted with `/cherrypick list`. */
 const SHOWN = 15;
+
+/** "under an hour ago", "5h ago", "3d ago": no minutes, so the tab does not change every minute. */
+function opened(iso: string, now: DateTime): string {
+  return now.toMillis() - Date.parse(iso) < 3_600_000 ? 'under an hour ago' : `${humanAge(iso, now)} ago`;
+}
 
 export async function homePickBlocks(deps: Deps, user: string): Promise<KnownBlock[] | undefined> {
   if (!(await mayAct(deps, user))) return undefined;
@@ -47,7 +53,7 @@ export async function homePickBlocks(deps: Deps, user: string): Promise<KnownBlo
     blocks.push(
       section(
         `${link(s.htmlUrl, key)} → \`${escapeEntities(s.base)}\`: ${escapeMrkdwn(cut(s.title, 150))}\n` +
-          `by ${escapeMrkdwn(s.author)}, waiting ${humanAge(row.firstSeenAt, now)} · ${state}`,
+          `by ${escapeMrkdwn(s.author)}, opened ${opened(row.prCreatedAt, now)} · ${state}`,
         { blockId: `home-pick:${key}` },
       ),
     );
