@@ -52,7 +52,7 @@ export const remindSubcommand: Subcommand = {
     if (word === 'off') {
       if (rest.length !== 1)
         throw new UserError(
-          'Say which reminder to stop: `/schedule remind off <id>`, a milestone or kind, or `all`.',
+          'Say which reminder to stop: `/schedule remind off &lt;id&gt;`, a milestone or kind, or `all`.',
           '`/schedule remind list` shows your reminders and their ids.',
         );
       return answer(unsubscribe(deps, user, rest[0]!));
@@ -121,7 +121,9 @@ function registerAddModal(app: App, deps: Deps): void {
         lead = checkSubscription(deps, target, leadWord);
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
-        const text = `${err.message} ${err.hint ?? ''}`.replace(/[*`_]/g, '').trim();
+        // The field's own hint already says what a lead time looks like.
+        const hint = err.hint?.startsWith('A lead time') ? '' : (err.hint ?? '');
+        const text = `${err.message} ${hint}`.replace(/[*`_]/g, '').trim();
         return fail(LEAD_WORDS.test(text) ? LEAD_BLOCK : TARGET_BLOCK, text);
       }
       try {

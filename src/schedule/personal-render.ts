@@ -23,7 +23,7 @@ import {
   SELECTORS,
   type Subscription,
 } from './personal';
-import { formatLocal, milestoneLine } from './render';
+import { formatLocal, milestoneLine, relative } from './render';
 
 /**
  * Pure renderers of personal reminders: the DM (with its Stop button), the answers of
@@ -64,9 +64,16 @@ export interface DmOptions {
 }
 
 /** The DM's text: the milestone, when it is in the person's zone and UTC, why it came, late or not. */
+/** A milestone as /schedule says it, without the "in 2 days" at its end (said where it is true). */
+function milestoneWhen(m: Milestone, now: DateTime, tz: string): string {
+  return milestoneLine(m, now, tz).replace(/ · _[^_]*_$/, '');
+}
+
 export function dmText(p: PlannedDm, opts: DmOptions): string {
+  // On time it is the lead the person asked for; late, the time actually left.
+  const left = opts.late ? relative(p.milestoneAt, opts.now) : `in ${leadWords(p.lead)}`;
   const lines = [
-    `:alarm_clock: Your reminder, ${leadWords(p.lead)} ahead: ${milestoneLine(p.milestone, opts.now, opts.tz)}`,
+    `:alarm_clock: ${left.charAt(0).toUpperCase()}${left.slice(1)}: ${milestoneWhen(p.milestone, opts.now, opts.tz)}`,
   ];
   if (opts.late) {
     const due = formatLocal(p.dueAt, opts.tz);
@@ -109,8 +116,9 @@ export interface SubscriptionLine {
 function subscriptionLine(l: SubscriptionLine, milestones: Milestone[], tz: string): string {
   const s = l.subscription;
   const head = `\`${s.id}\` ${targetLabel(s.target, milestones)}, ${leadWords(s.lead)} ahead`;
+  const kind = s.target.startsWith('kind:');
   const next = l.next
-    ? ` — next DM ${formatLocal(l.next.dueAt, tz)}, for ${escapeMrkdwn(l.next.milestone.name)}`
+    ? ` — next DM ${formatLocal(l.next.dueAt, tz)}${kind ? `, for ${escapeMrkdwn(l.next.milestone.name)}` : ''}`
     : ' — nothing ahead in the stored schedule yet';
   return `${head}${next}`;
 }
@@ -125,12 +133,12 @@ export function listMessage(lines: SubscriptionLine[], milestones: Milestone[], 
   const text = `*Your personal reminders* (${lines.length} of at most ${MAX_SUBSCRIPTIONS}; times in ${tz})\n${body.join('\n')}`;
   return message(text, [
     section(text),
-    context('`/schedule remind off <id>` stops one, `/schedule remind off all` stops them all.'),
+    context('`/schedule remind off &lt;id&gt;` stops one, `/schedule remind off all` stops them all.'),
   ]);
 }
 
 export const USAGE_LINE =
-  'Add one with `/schedule remind <milestone or kind> <lead time>`, e.g. `/schedule remind code-freeze 2d`.';
+  'Add one with `/schedule remind &lt;milestone or kind&gt; &lt;lead time&gt;`, e.g. `/schedule remind code-freeze 2d`.';
 
 /** The answer to a new subscription (or one the person already had). */
 export function subscribedMessage(
@@ -145,7 +153,7 @@ export function subscribedMessage(
     ? `:information_source: You already have this reminder: ${what}.`
     : `:white_check_mark: relbot will DM you for ${what}.`;
   const next = line.next
-    ? `The next one comes ${formatLocal(line.next.dueAt, tz)}, for ${milestoneLine(line.next.milestone, line.next.dueAt, tz)}.`
+    ? `The next one comes ${formatLocal(line.next.dueAt, tz)}, for ${milestoneWhen(line.next.milestone, line.next.dueAt, tz)}.`
     : 'Nothing of it is ahead in the stored schedule yet: the DMs start once a cycle page that has it is imported.';
   const text = `${head}\n${next}\n_\`/schedule remind list\` shows your reminders; \`/schedule remind off ${s.id}\` stops this one._`;
   return message(text, [section(text)]);

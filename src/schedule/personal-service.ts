@@ -154,7 +154,7 @@ export function storeSubscription(
   if (res.status === 'full')
     throw new UserError(
       `You have ${res.count} personal reminders, the most one person can have. Nothing was added.`,
-      '`/schedule remind list` shows them; `/schedule remind off <id>` stops one.',
+      '`/schedule remind list` shows them; `/schedule remind off &lt;id&gt;` stops one.',
     );
   return { subscription: res.subscription, existed: res.status === 'exists' };
 }

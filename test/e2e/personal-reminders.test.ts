@@ -120,7 +120,7 @@ describe('a personal reminder arrives once, at its lead time, in the person’s 
     const got = dms(h, member.id);
     expect(got).toHaveLength(1);
     const text = got[0]!.text ?? '';
-    expect(text).toContain(':alarm_clock: Your reminder, 2 days ahead: *Begin Code Freeze and Test Freeze*');
+    expect(text).toContain(':alarm_clock: In 2 days: *Begin Code Freeze and Test Freeze*');
     expect(text).toContain('Thu 23 Jul 2026, 20:00 GMT+8 · Thu 23 Jul 2026, 12:00 UTC');
     expect(text).toContain('Times in Asia/Taipei');
     expect(text).not.toContain('late');
