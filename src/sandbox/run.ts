@@ -103,6 +103,8 @@ export const SANDBOX_JOBS = {
   'cherrypick-discovery': '3 6 * * *',
   'blockers-digest': '*/15 * * * *',
   'shadows-close': '*/15 * * * *',
+  'schedule-personal-reminders': '*/15 * * * *',
+  'home-refresh': '*/15 * * * *',
 };
 
 export interface Sandbox {
