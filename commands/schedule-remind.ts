@@ -39,9 +39,9 @@ const answer = (m: Message): Reply => ({ response_type: 'ephemeral', ...m });
 
 export const remindSubcommand: Subcommand = {
   name: 'remind',
-  usage: 'remind <milestone | kind> <lead> | remind list | remind off <id | milestone | all>',
+  usage: 'remind <milestone | kind> <lead>',
   summary:
-    'DM reminders for yourself, e.g. `/schedule remind code-freeze 2d`, `remind rc 1d`, `remind cherry-pick-deadline 3d`',
+    'DM reminders for yourself, e.g. `/schedule remind code-freeze 2d` or `remind rc 1d`; `remind list` shows yours, `remind off <id | all>` stops them',
   async run({ deps, user, args }) {
     const [first, ...rest] = args;
     const word = first?.toLowerCase();
