@@ -102,6 +102,23 @@ describe('the Home tab', () => {
     expect(buttons(APPROVER)).not.toContain(`cherrypick_approve=${key(CP.green136)}`);
   });
 
+  test('Reject… on the Home tab opens the card’s reject modal; the rejection republishes the Home', async () => {
+    await h.driver.clickHome(APPROVER, 'cherrypick_reject', key(CP.missingLgtm));
+    const modal = await h.slack.waitFor(() => {
+      const v = h.driver.latestView(APPROVER);
+      return v?.view.callback_id === 'cherrypick_reject' ? v : undefined;
+    });
+    const before = tab(APPROVER)!.publishes;
+    const res = await h.driver.submitView(APPROVER, modal, {
+      reason: 'Not a bug fix; it waits for the next minor.',
+    });
+    expect(res.status).toBe(200);
+    await h.slack.waitFor(() => tab(APPROVER)!.publishes > before);
+    expect(stateOf(h, CP.missingLgtm)).toBe('rejected');
+    expect(auditRows(h, CP.missingLgtm).map((r) => [r.actor, r.action])).toEqual([[APPROVER, 'rejected']]);
+    expect(tabText(APPROVER)).toContain('None: no pick is waiting for an approver.');
+  });
+
   test('opening it again with nothing changed publishes nothing; the messages tab is not Home', async () => {
     const n = publishes();
     const handled = await eventsHandled();
