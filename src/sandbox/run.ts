@@ -32,6 +32,7 @@ export const PERSONAS: SandboxContext['personas'] = [
       '`/cherrypick list`: Approve on a card is refused (only release managers approve)',
       '`/blockers`, `/blockers sig node`',
       '`/cherrypick help`, `/shadow help`',
+      '`/schedule remind code-freeze 2d`, then Apps → relbot · Home: your reminders; +1 week brings the DM',
     ],
   },
   {
@@ -43,6 +44,7 @@ export const PERSONAS: SandboxContext['personas'] = [
       `\`/cherrypick list release-1.36\`, \`/cherrypick audit kubernetes/kubernetes#${CP.green136}\``,
       '`/schedule patches`: the cherry-pick deadlines',
       '`/blockers`',
+      'Apps → relbot · Home: the picks waiting for you, with Approve and Reject…',
     ],
   },
   {
@@ -53,6 +55,7 @@ export const PERSONAS: SandboxContext['personas'] = [
       '`/shadow review Docs`: accept or decline the Docs applicants (apply as a member first)',
       '`/shadow roster`',
       '`/schedule`, `/blockers`',
+      'Apps → relbot · Home: your review queue with the seats left',
     ],
   },
   {
