@@ -199,22 +199,21 @@ export function addModal(ahead: Milestone[]): ModalView {
   });
 }
 
+/** The Home tab's "Next milestones" section (the same for everyone in one zone, in one minute). */
+export function nextMilestonesText(next: Milestone[], now: DateTime, tz: string): string {
+  const coming = next.map((m) => `• ${milestoneLine(m, now, tz)}`);
+  return `*Next milestones* (times in ${tz} and UTC)\n${coming.length ? coming.join('\n') : '_Nothing ahead in the stored schedule._'}`;
+}
+
 /** The Home tab's part: the next milestones, and the person's reminders with Remove buttons. */
 export function homeBlocks(opts: {
-  next: Milestone[];
+  nextText: string;
   lines: SubscriptionLine[];
   milestones: Milestone[];
-  now: DateTime;
   tz: string;
 }): KnownBlock[] {
-  const { now, tz } = opts;
-  const blocks: KnownBlock[] = [];
-  const coming = opts.next.map((m) => `• ${milestoneLine(m, now, tz)}`);
-  blocks.push(
-    section(
-      `*Next milestones* (times in ${tz} and UTC)\n${coming.length ? coming.join('\n') : '_Nothing ahead in the stored schedule._'}`,
-    ),
-  );
+  const { tz } = opts;
+  const blocks: KnownBlock[] = [section(opts.nextText)];
   blocks.push(
     section(
       opts.lines.length

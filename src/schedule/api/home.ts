@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { dataVersion } from '../../db/versions';
 import type { Deps } from '../../deps';
-import { homeBlocks } from '../personal-render';
+import { homeBlocks, nextMilestonesText } from '../personal-render';
 import { linesOf, milestonesOf } from '../personal-service';
 import { subscriptions } from '../personal-store';
 import { isPast } from '../render';
@@ -14,12 +15,34 @@ import { isPast } from '../render';
 
 const NEXT_SHOWN = 6;
 
+/**
+ * "Next milestones" is the same for everyone in one zone within one minute and one version of the
+ * stored schedule: the refresh job renders it once per zone, not once per person.
+ */
+const nextCache = new WeakMap<object, { stamp: string; byZone: Map<string, string> }>();
+
+function nextText(deps: Deps, tz: string): string {
+  const now = deps.clock.now();
+  const stamp = `${Math.floor(now.toMillis() / 60_000)}|${dataVersion(deps.db, 'schedule')}`;
+  let cache = nextCache.get(deps.db);
+  if (!cache || cache.stamp !== stamp) {
+    cache = { stamp, byZone: new Map() };
+    nextCache.set(deps.db, cache);
+  }
+  let text = cache.byZone.get(tz);
+  if (text === undefined) {
+    const zone = deps.config.schedule.allDayZone;
+    const next = milestonesOf(deps)
+      .filter((m) => !isPast(m, now, zone))
+      .slice(0, NEXT_SHOWN);
+    text = nextMilestonesText(next, now, tz);
+    cache.byZone.set(tz, text);
+  }
+  return text;
+}
+
 export function homeScheduleBlocks(deps: Deps, user: string, tz: string): KnownBlock[] {
   const milestones = milestonesOf(deps);
-  const now = deps.clock.now();
-  const next = milestones
-    .filter((m) => !isPast(m, now, deps.config.schedule.allDayZone))
-    .slice(0, NEXT_SHOWN);
   const lines = linesOf(deps, subscriptions(deps.db, user), milestones);
-  return homeBlocks({ next, lines, milestones, now, tz });
+  return homeBlocks({ nextText: nextText(deps, tz), lines, milestones, tz });
 }
