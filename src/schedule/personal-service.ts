@@ -34,6 +34,7 @@ import {
   addSubscription,
   insertSend,
   markDropped,
+  markRefused,
   markSent,
   removeSubscriptions,
   sendLedger,
@@ -243,6 +244,26 @@ async function dmChannel(deps: Deps, user: string): Promise<string> {
   return res.channel.id;
 }
 
+/**
+ * Slack's answers that no retry changes (the person left the workspace, or cannot be sent a DM):
+ * the DM is recorded as not sent, with Slack's reason, instead of being retried on every run.
+ */
+const PERMANENT = new Set([
+  'user_not_found',
+  'user_disabled',
+  'account_inactive',
+  'cannot_dm_bot',
+  'not_allowed_token_type',
+]);
+
+function refused(deps: Deps, key: string, err: unknown): boolean {
+  const code = (err as { data?: { error?: string } }).data?.error;
+  if (!code || !PERMANENT.has(code)) return false;
+  markRefused(deps.db, key, `Slack refused the DM: ${code}`);
+  deps.log.warn({ key, code }, 'personal reminder: Slack refused the DM; not retried');
+  return true;
+}
+
 async function deliver(deps: Deps, key: string, user: string, subId: number, text: string): Promise<boolean> {
   const channel = deps.outbox.find(key)?.channel ?? (await dmChannel(deps, user));
   const res = await deps.outbox.postOnce(key, channel, dmMessage(text, subId));
@@ -258,6 +279,7 @@ export async function runPersonalReminders(deps: Deps): Promise<string> {
   const { keys, posting } = sendLedger(db);
   let sent = 0;
   let failed = 0;
+  const missed: string[] = [];
   // 1. Finish DMs a previous run began (crash or Slack error between intent and record).
   for (const row of posting) {
     if (!subscription(db, row.subscription_id)) {
@@ -267,8 +289,12 @@ export async function runPersonalReminders(deps: Deps): Promise<string> {
     try {
       if (await deliver(deps, row.key, row.user, row.subscription_id, row.text ?? '')) sent++;
     } catch (err) {
-      failed++;
-      log.error({ err, key: row.key }, 'personal reminder: could not finish a DM; will retry');
+      if (refused(deps, row.key, err))
+        missed.push(`${row.user} ${row.milestone_id} ${row.lead} (Slack refused)`);
+      else {
+        failed++;
+        log.error({ err, key: row.key }, 'personal reminder: could not finish a DM; will retry');
+      }
     }
   }
   // 2. Decide what became due, per person (their own leads supersede each other, as a channel's do).
@@ -279,7 +305,6 @@ export async function runPersonalReminders(deps: Deps): Promise<string> {
   const byUser = new Map<string, PlannedDm[]>();
   for (const p of undecided) byUser.set(p.subscription.user, [...(byUser.get(p.subscription.user) ?? []), p]);
   const offline = { from: lastFinishedRun(deps), to: now };
-  const missed: string[] = [];
   for (const [user, planned] of byUser) {
     // Only the due ones are decided; the rest only tell whether a later lead is due within the hour.
     const decisions = decideReminders(planned, now, rc.graceMinutes, { lateNowInEffectHours: 0 });
@@ -314,8 +339,11 @@ export async function runPersonalReminders(deps: Deps): Promise<string> {
         if (await deliver(deps, p.key, user, p.subscription.id, text)) sent++;
         if (d.late) log.warn({ key: p.key, dueAt: p.dueAt.toISO() }, 'personal reminder sent late');
       } catch (err) {
-        failed++;
-        log.error({ err, key: p.key }, 'personal reminder: DM failed; the next run retries it');
+        if (refused(deps, p.key, err)) missed.push(`${user} ${p.milestone.id} ${p.lead} (Slack refused)`);
+        else {
+          failed++;
+          log.error({ err, key: p.key }, 'personal reminder: DM failed; the next run retries it');
+        }
       }
     }
   }

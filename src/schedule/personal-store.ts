@@ -130,3 +130,10 @@ export function markDropped(db: Db, key: string): void {
     "UPDATE personal_reminder_sends SET state = 'skipped', reason = 'unsubscribed before it was sent' WHERE key = ? AND state = 'posting'",
   ).run(key);
 }
+
+/** A DM Slack refuses for good (the person left, cannot be messaged): recorded, never retried. */
+export function markRefused(db: Db, key: string, reason: string): void {
+  db.prepare(
+    "UPDATE personal_reminder_sends SET state = 'skipped', reason = ? WHERE key = ? AND state = 'posting'",
+  ).run(reason, key);
+}

@@ -204,6 +204,20 @@ describe('after downtime: late and labelled while the milestone is ahead, else r
     expect(dms(h, people.approver.id)).toHaveLength(1);
   });
 
+  test('a DM Slack refuses for good (the person left) is recorded, not retried forever', async () => {
+    h = await harnessAt('2026-07-01T09:00:00Z');
+    await remind(h, member.id, 'code-freeze 2d');
+    h.clock.set('2026-07-21T12:01:00Z');
+    h.slack.injectFault({ method: 'conversations.open', error: 'user_not_found', times: 5 });
+    await h.relbot.jobs.run(JOB);
+    await h.relbot.jobs.run(JOB);
+    expect(dms(h, member.id)).toHaveLength(0);
+    expect(h.db.prepare('SELECT state, reason FROM personal_reminder_sends').all()).toEqual([
+      { state: 'skipped', reason: 'Slack refused the DM: user_not_found' },
+    ]);
+    expect(h.slack.callsTo('conversations.open')).toHaveLength(1);
+  });
+
   test('a Slack failure mid-send is finished by the next run, once', async () => {
     h = await harnessAt('2026-07-01T09:00:00Z');
     await remind(h, member.id, 'code-freeze 2d');
