@@ -20,7 +20,7 @@ export interface HomeParts {
 
 export function renderHome(p: HomeParts): HomeView {
   const blocks: KnownBlock[] = [header('SIG Release, for you')];
-  if (p.notice) blocks.push(section(p.notice, { blockId: 'home-notice' }));
+  if (p.notice) blocks.push(section(p.notice, { blockId: 'home-notice' }), divider());
   blocks.push(...p.blockers, divider(), ...p.schedule);
   if (p.picks) blocks.push(divider(), ...p.picks);
   blocks.push(divider(), ...p.shadows);
