@@ -21,6 +21,7 @@ import type { Message } from '../src/slack/blocks';
 import { type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
 import { escapeEntities, escapeMrkdwn } from '../src/slack/escape';
 import { editDistance } from '../src/text';
+import { personalReminderJobs, registerPersonalReminders, remindSubcommand } from './schedule-remind';
 
 /** /schedule: what is next, a cycle's whole timeline, patch releases, and an admin-only sync. */
 
@@ -194,6 +195,7 @@ export const spec: CommandSpec = {
         return answer(syncView(await syncSchedule(deps)));
       },
     },
+    remindSubcommand,
   ],
 };
 
@@ -201,8 +203,9 @@ export const feature: Feature = {
   name: 'schedule',
   register(app, deps) {
     registerCommand(app, deps, spec);
+    registerPersonalReminders(app, deps);
   },
-  jobs: (deps) => scheduleJobs(deps),
+  jobs: (deps) => [...scheduleJobs(deps), ...personalReminderJobs(deps)],
   routes: (deps) => [
     {
       path: '/calendar.ics',

@@ -18,6 +18,10 @@ export const JOB_DEFAULTS = {
   'blockers-digest': '*/5 * * * *',
   /** Close a shadow application round once its AoE deadline has passed. */
   'shadows-close': '*/5 * * * *',
+  /** Send the personal reminders (`/schedule remind`) that are due, as DMs. */
+  'schedule-personal-reminders': '*/5 * * * *',
+  /** Republish the Home tab of people who opened it, when what it shows changed (at most once a minute each). */
+  'home-refresh': '* * * * *',
 } as const;
 
 export type JobName = keyof typeof JOB_DEFAULTS;

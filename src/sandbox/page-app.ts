@@ -33,7 +33,8 @@ function button(el, msg) {
   b.dataset.action = el.action_id;
   b.onclick = async () => {
     if (el.confirm && !(await confirmDialog(el.confirm, el.style))) return;
-    await api('/sandbox/api/click', { user, channel: msg.channel, ts: msg.ts, actionId: el.action_id, value: el.value });
+    if (msg.home) await api('/sandbox/api/home-click', { user, actionId: el.action_id, value: el.value });
+    else await api('/sandbox/api/click', { user, channel: msg.channel, ts: msg.ts, actionId: el.action_id, value: el.value });
   };
   return b;
 }
@@ -67,9 +68,10 @@ function renderNav() {
   if (conv === 'dm' && dms.length) seenDm[user] = dms.at(-1).ts;
   $('#nav-channel').classList.toggle('active', conv === 'channel');
   $('#nav-dm').classList.toggle('active', conv === 'dm');
+  $('#nav-home').classList.toggle('active', conv === 'home');
   $('#dm-unread').textContent = unread ? String(unread) : '';
   $('#dm-unread').style.display = unread ? 'inline-block' : 'none';
-  $('#conv-title').innerHTML = conv === 'dm' ? '<span class="presence"></span>relbot <span class="help">direct message</span>' : '# ' + esc(state.channels[state.channel] || 'channel');
+  $('#conv-title').innerHTML = conv === 'home' ? 'relbot <span class="help">Home tab</span>' : conv === 'dm' ? '<span class="presence"></span>relbot <span class="help">direct message</span>' : '# ' + esc(state.channels[state.channel] || 'channel');
   $('#cmd').placeholder = conv === 'dm' ? 'Message relbot: a slash command, e.g. /shadow status' : 'Type a slash command: /schedule, /cherrypick list, /blockers, /shadow apply …';
   const p = state.personas.find((x) => x.id === user);
   $('#try').innerHTML = (p?.try || []).map((t) => '<li>' + esc(t).replace(/\x60([^\x60]+)\x60/g, (_, c) => '<code class="try-cmd" data-cmd="' + c + '" title="put it in the message box">' + c + '</code>') + '</li>').join('');
@@ -79,11 +81,17 @@ function renderNav() {
 }
 function renderFeed() {
   const feed = $('#feed'), atBottom = feed.scrollTop + feed.clientHeight >= feed.scrollHeight - 30;
-  const key = conv + ':' + user + ':' + state.messages.length + ':' + state.messages.map((m) => m.edits).join('') + ':' + state.tz + ':' + state.now;
+  const key = conv + ':' + user + ':' + (conv === 'home' ? (state.home?.hash || '') : '') + ':' + state.messages.length + ':' + state.messages.map((m) => m.edits).join('') + ':' + state.tz + ':' + state.now;
   if (renderFeed.key === key) return;
   const switched = !renderFeed.key || renderFeed.key.split(':').slice(0, 2).join(':') !== conv + ':' + user;
   renderFeed.key = key;
   feed.innerHTML = '';
+  if (conv === 'home') {
+    // The Home tab relbot published for this persona (views.publish), drawn like a message's blocks.
+    if (state.home) { const div = document.createElement('div'); div.className = 'msg home'; div.appendChild(renderBlocks(state.home.view.blocks, { home: true })); feed.appendChild(div); }
+    else feed.innerHTML = '<p class="help empty">relbot has not published a Home tab for you yet.</p>';
+    return;
+  }
   const shown = state.messages.filter((m) => conv === 'dm' ? m.dm : !m.dm);
   if (!shown.length) feed.innerHTML = '<p class="help empty">' + (conv === 'dm' ? 'No direct messages from relbot yet.' : 'Nothing here yet.') + '</p>';
   for (const m of shown) {
@@ -184,7 +192,9 @@ async function refresh() {
 const show = (c) => { conv = c; document.body.classList.remove('nav-open'); if (state) { renderNav(); renderFeed(); } };
 $('#nav-channel').onclick = () => show('channel');
 $('#nav-dm').onclick = () => show('dm');
-$('#who').onchange = (e) => { user = e.target.value; localStorage.setItem('relbot-user', user); modalErrors = {}; refresh(); };
+// Opening the Home tab is Slack's app_home_opened event; relbot answers with views.publish.
+$('#nav-home').onclick = async () => { show('home'); await api('/sandbox/api/home-open', { user }); };
+$('#who').onchange = (e) => { user = e.target.value; localStorage.setItem('relbot-user', user); modalErrors = {}; if (conv === 'home') api('/sandbox/api/home-open', { user }); else refresh(); };
 $('#composer').onsubmit = async (e) => {
   e.preventDefault(); const t = $('#cmd').value.trim(); if (!t) return; $('#cmd').value = '';
   await api('/sandbox/api/command', { user, text: t, channel: conv === 'dm' ? 'D' + user.slice(1) : state.channel });

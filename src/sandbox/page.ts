@@ -106,6 +106,8 @@ a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
     <button class="conv" id="nav-channel"># release-management</button>
     <h2>Direct messages</h2>
     <button class="conv" id="nav-dm"><span class="presence"></span>relbot <span class="unread" id="dm-unread"></span></button>
+    <h2>Apps</h2>
+    <button class="conv" id="nav-home">relbot · Home</button>
     <div class="try"><b>Try, as <span id="try-who"></span></b> <span class="help">(times shown in <span id="tz"></span>)</span><ul id="try"></ul></div>
   </nav>
   <section id="conversation">

@@ -8,6 +8,7 @@ import { FAVICON_SVG, sandboxPage } from './page';
 import type { SlackDriver } from './slack/driver';
 import { isAckBody, type SlackEmulator } from './slack/server';
 import { SLACKBOT } from './slack/store';
+import { homeTab } from './slack/views';
 
 /**
  * The local sandbox's web page and its small JSON API. Every action the page takes becomes a
@@ -95,6 +96,7 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
           channel: ctx.channel,
           messages,
           view: views.at(-1) ?? null,
+          home: homeTab(ctx.slack, user) ?? null,
           github,
           githubReads: ctx.github.calls.length - github.length,
         });
@@ -161,6 +163,29 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
           | undefined;
         if (res.status === 200 && body?.response_action === 'update' && body.view) view.view = body.view;
         else if (res.status === 200 && body?.response_action !== 'errors') closedViews.add(view.id);
+        return { status: res.status, body: res.body };
+      }),
+    },
+    {
+      path: '/sandbox/api/home-open',
+      method: ['POST'],
+      handler: json(async (b) => {
+        const user = person(b.user);
+        // Bolt acks the event before relbot publishes; the page's next poll shows the Home tab.
+        const res = await driver().openHome(user);
+        return { status: res.status };
+      }),
+    },
+    {
+      path: '/sandbox/api/home-click',
+      method: ['POST'],
+      handler: json(async (b) => {
+        const user = person(b.user);
+        const res = await driver().clickHome(
+          user,
+          String(b.actionId),
+          b.value === undefined ? undefined : String(b.value),
+        );
         return { status: res.status, body: res.body };
       }),
     },

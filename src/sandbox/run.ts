@@ -32,6 +32,7 @@ export const PERSONAS: SandboxContext['personas'] = [
       '`/cherrypick list`: Approve on a card is refused (only release managers approve)',
       '`/blockers`, `/blockers sig node`',
       '`/cherrypick help`, `/shadow help`',
+      '`/schedule remind code-freeze 2d`, then Apps → relbot · Home: your reminders; +1 week brings the DM',
     ],
   },
   {
@@ -43,6 +44,7 @@ export const PERSONAS: SandboxContext['personas'] = [
       `\`/cherrypick list release-1.36\`, \`/cherrypick audit kubernetes/kubernetes#${CP.green136}\``,
       '`/schedule patches`: the cherry-pick deadlines',
       '`/blockers`',
+      'Apps → relbot · Home: the picks waiting for you, with Approve and Reject…',
     ],
   },
   {
@@ -53,6 +55,7 @@ export const PERSONAS: SandboxContext['personas'] = [
       '`/shadow review Docs`: accept or decline the Docs applicants (apply as a member first)',
       '`/shadow roster`',
       '`/schedule`, `/blockers`',
+      'Apps → relbot · Home: your review queue with the seats left',
     ],
   },
   {
@@ -103,6 +106,8 @@ export const SANDBOX_JOBS = {
   'cherrypick-discovery': '3 6 * * *',
   'blockers-digest': '*/15 * * * *',
   'shadows-close': '*/15 * * * *',
+  'schedule-personal-reminders': '*/15 * * * *',
+  'home-refresh': '*/15 * * * *',
 };
 
 export interface Sandbox {

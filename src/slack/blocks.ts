@@ -6,6 +6,7 @@ import type {
   ContextBlock,
   DividerBlock,
   HeaderBlock,
+  HomeView,
   InputBlock,
   InputBlockElement,
   KnownBlock,
@@ -24,12 +25,14 @@ import type { DateTime } from 'luxon';
  * cut never splits an entity (`&amp;`) or a link/mention (`<…>`), so what remains still renders.
  */
 
-export type { KnownBlock, ModalView };
+export type { HomeView, KnownBlock, ModalView };
 
 /** Slack's limits, by the field they bound. */
 export const LIMITS = {
   /** blocks in a message or a modal */
   blocks: 50,
+  /** blocks in a Home tab view (views.publish) */
+  homeBlocks: 100,
   /** section text, a context element's text, a field is 2,000 */
   sectionText: 3000,
   fieldText: 2000,
@@ -216,6 +219,24 @@ export function modal(m: {
     ...(m.submit ? { submit: plain(m.submit, LIMITS.modalButton) } : {}),
     ...(m.close ? { close: plain(m.close, LIMITS.modalButton) } : {}),
     blocks: m.blocks.slice(0, LIMITS.blocks),
+  };
+}
+
+/**
+ * A Home tab view (views.publish): at most 100 blocks, the last one kept saying how many were cut.
+ */
+export function homeView(blocks: KnownBlock[], privateMetadata?: string): HomeView {
+  if ((privateMetadata?.length ?? 0) > LIMITS.privateMetadata)
+    throw new Error(`home view: private_metadata over ${LIMITS.privateMetadata} characters`);
+  let shown = blocks;
+  if (blocks.length > LIMITS.homeBlocks) {
+    const dropped = blocks.length - (LIMITS.homeBlocks - 1);
+    shown = [...blocks.slice(0, LIMITS.homeBlocks - 1), context(`…${dropped} more not shown.`)];
+  }
+  return {
+    type: 'home',
+    ...(privateMetadata !== undefined ? { private_metadata: privateMetadata } : {}),
+    blocks: shown,
   };
 }
 

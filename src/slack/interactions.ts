@@ -74,7 +74,9 @@ export function registerAction(app: App, deps: Deps, spec: ActionSpec): void {
       }
     }
     deps.metrics.commands.inc({ command: name, outcome: answer?.outcome ?? 'ok' });
-    if (answer && (answer.text || answer.blocks)) await send(respond, answer, log);
+    // A click on the Home tab has no response_url: its answer goes to the home hooks instead.
+    if (isHomeClick(body)) await runHomeHooks(deps, { user: ctx.user, answer, log });
+    else if (answer && (answer.text || answer.blocks)) await send(respond, answer, log);
   });
 }
 
@@ -151,5 +153,80 @@ export function registerView(app: App, deps: Deps, spec: ViewSpec): void {
       deps.metrics.commands.inc({ command: spec.callbackId, outcome: 'error' });
       log.error({ err, view: spec.callbackId }, 'work after a modal submission failed');
     }
+    await runHomeHooks(deps, { user: ctx.user, log, submitted: spec.callbackId });
+  });
+}
+
+// ------------------------------------------------------------------ App Home
+
+/**
+ * What runs after a click on the Home tab (which has no response_url, so the click's answer is
+ * handed over here) and after a modal submission: the home feature republishes that person's Home
+ * tab when what it shows changed. Registered per Deps (one relbot), so tests with several apps in
+ * one process keep them apart.
+ */
+export interface HomeHookContext {
+  user: string;
+  /** The click's answer (Approve's outcome, …), absent for a modal submission. */
+  answer?: ActionAnswer;
+  /** The callback_id of the submitted modal. */
+  submitted?: string;
+  log: Logger;
+}
+export type HomeHook = (ctx: HomeHookContext) => Promise<void>;
+
+const homeHooks = new WeakMap<object, HomeHook[]>();
+
+export function afterHomeInteraction(deps: Deps, hook: HomeHook): void {
+  homeHooks.set(deps, [...(homeHooks.get(deps) ?? []), hook]);
+}
+
+function isHomeClick(body: BlockAction<ButtonAction>): boolean {
+  return (body.view as { type?: string } | undefined)?.type === 'home' && !body.response_url;
+}
+
+async function runHomeHooks(deps: Deps, ctx: HomeHookContext): Promise<void> {
+  for (const hook of homeHooks.get(deps) ?? []) {
+    try {
+      await hook(ctx);
+    } catch (err) {
+      ctx.log.warn({ err }, 'could not refresh the Home tab after an interaction');
+    }
+  }
+}
+
+// ------------------------------------------------------------------ events
+
+export interface EventContext<E> {
+  event: E;
+  deps: Deps;
+  log: Logger;
+}
+
+export interface EventSpec<E> {
+  feature: string;
+  /** The Events API event type, e.g. `app_home_opened`. */
+  event: string;
+  /** Runs once Bolt has acked the event (Slack retries an event that is not acked in 3 s). */
+  run(ctx: EventContext<E>): Promise<'ok' | 'ignored' | undefined>;
+}
+
+/**
+ * An Events API listener, registered like buttons and modals: Bolt acks the event before any
+ * listener runs; this logs with a `feature` logger and counts the outcome in
+ * `relbot_commands_total{command="event:<type>"}`. A failure is logged, never thrown at Bolt.
+ */
+export function registerEvent<E = Record<string, unknown>>(app: App, deps: Deps, spec: EventSpec<E>): void {
+  const log = deps.log.child({ feature: spec.feature });
+  const name = `event:${spec.event}`;
+  app.event(spec.event, async ({ event }) => {
+    let outcome: string;
+    try {
+      outcome = (await spec.run({ event: event as unknown as E, deps, log })) ?? 'ok';
+    } catch (err) {
+      log.error({ err, event: spec.event }, 'an event listener failed');
+      outcome = 'error';
+    }
+    deps.metrics.commands.inc({ command: name, outcome });
   });
 }

@@ -32,7 +32,8 @@ type Method =
   | 'chat.update'
   | 'chat.postEphemeral'
   | 'chat.delete'
-  | 'conversations.open';
+  | 'conversations.open'
+  | 'views.publish';
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
@@ -65,7 +66,7 @@ export class OutboundQueue {
     method: Method,
     args: Record<string, unknown>,
   ): Promise<T> {
-    const channel = String(args.channel ?? args.users ?? 'global');
+    const channel = String(args.channel ?? args.users ?? args.user_id ?? 'global');
     if (this.waiting >= this.maxPending) {
       this.metrics?.outboundQueued.inc();
       this.log.error(

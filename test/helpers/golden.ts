@@ -20,7 +20,8 @@ export type Via =
   | 'chat.update'
   | 'views.open'
   | 'views.update'
-  | 'views.push';
+  | 'views.push'
+  | 'views.publish';
 
 /** One message (or modal, or modal answer) as relbot sent it. */
 export interface Captured {
@@ -39,6 +40,7 @@ const SENT_METHODS = new Set<string>([
   'views.open',
   'views.update',
   'views.push',
+  'views.publish',
 ]);
 
 /** Everything relbot sent to the emulated Slack (successfully) since call index `mark`. */
@@ -190,7 +192,7 @@ function renderBlocks(blocks: unknown, errors: Record<string, string> = {}): str
 
 function renderView(view: Json, errors: Record<string, string> = {}): string[] {
   const head = [
-    `modal: "${textOf(view.title)}"`,
+    view.type === 'home' ? 'home tab' : `modal: "${textOf(view.title)}"`,
     view.submit ? `submit [${textOf(view.submit)}]` : '',
     view.close ? `close [${textOf(view.close)}]` : '',
     view.callback_id ? `callback_id ${str(view.callback_id)}` : '',

@@ -35,6 +35,7 @@ describe('manifest.yml', () => {
       view: () => {},
       options: () => {},
       shortcut: () => {},
+      event: () => {},
     };
     for (const f of features)
       f.register(fakeApp as never, { log: createLogger({ level: 'silent' }) } as never);

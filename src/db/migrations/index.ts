@@ -5,6 +5,7 @@ import { m004_blockers } from './004_blockers';
 import { m005_shadows } from './005_shadows';
 import { m006_data_versions } from './006_data_versions';
 import { m007_shadow_publish_declines } from './007_shadow_publish_declines';
+import { m008_home_personal_reminders } from './008_home_personal_reminders';
 import { m012_shadow_write_back } from './012_shadow_write_back';
 
 import type { Migration } from './types';
@@ -19,5 +20,6 @@ export const migrations: Migration[] = [
   m005_shadows,
   m006_data_versions,
   m007_shadow_publish_declines,
+  m008_home_personal_reminders,
   m012_shadow_write_back,
 ];

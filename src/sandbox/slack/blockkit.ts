@@ -252,3 +252,21 @@ export function validateView(view: unknown): string[] {
     c.fail('view.submit', 'is required when the view has input blocks');
   return c.errors;
 }
+
+/**
+ * Validates a Home tab view (views.publish): type `home`, at most 100 blocks checked as a modal's
+ * are, `private_metadata` of at most 3000 characters; no title or submit (Slack ignores them).
+ */
+export function validateHomeView(view: unknown): string[] {
+  const c = new Checker();
+  if (!isObj(view)) return ['view: must be an object'];
+  if (view.type !== 'home') c.fail('view.type', 'must be home');
+  if (view.callback_id !== undefined) c.str('view.callback_id', view.callback_id, 255);
+  if (
+    view.private_metadata !== undefined &&
+    (typeof view.private_metadata !== 'string' || view.private_metadata.length > 3000)
+  )
+    c.fail('view.private_metadata', 'must be a string of at most 3000 characters');
+  c.blocks('view.blocks', view.blocks, 'modal');
+  return c.errors;
+}

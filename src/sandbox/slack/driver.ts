@@ -1,6 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { validateMessage, validateView } from './blockkit';
 import type { OpenView, SlackEmulator, SlackMessage } from './server';
+import { type HomeTab, homeTab } from './views';
 
 /**
  * Plays the Slack side of a conversation with relbot: sends correctly signed slash commands,
@@ -232,6 +233,84 @@ export class SlackDriver {
     };
   }
 
+  /** The Home tab relbot published for `user`, if any. */
+  homeTab(user: string): HomeTab | undefined {
+    return homeTab(this.slack, user);
+  }
+
+  /**
+   * `user` opens relbot's Home tab: the `app_home_opened` event, delivered as the Events API does
+   * over HTTP (a JSON `event_callback`, signed like every Slack request). The event carries the
+   * view published before, if there is one, as Slack's does.
+   */
+  async openHome(user: string, tab: 'home' | 'messages' = 'home'): Promise<SlackResponse> {
+    const published = homeTab(this.slack, user);
+    const now = this.opts.nowSec?.() ?? Date.now() / 1000;
+    const body = JSON.stringify({
+      token: 'deprecated-verification-token',
+      team_id: this.opts.teamId ?? 'TSIGREL',
+      api_app_id: 'ARELBOT',
+      event: {
+        type: 'app_home_opened',
+        user,
+        channel: `D${user.slice(1)}`,
+        tab,
+        event_ts: now.toFixed(6),
+        ...(published ? { view: { id: published.id, hash: published.hash, ...published.view } } : {}),
+      },
+      type: 'event_callback',
+      event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+      event_time: Math.floor(now),
+      authorizations: [{ team_id: 'TSIGREL', user_id: 'UBOTRELBOT', is_bot: true }],
+    });
+    const ts = Math.floor(now);
+    return this.post(body, {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signSlackRequest(this.opts.signingSecret, ts, body),
+    });
+  }
+
+  /** Clicks a button on `user`'s Home tab: block_actions from a `home` view, with no response_url (as Slack sends it). */
+  clickHome(user: string, actionId: string, value?: string): Promise<SlackResponse> {
+    const tab = homeTab(this.slack, user);
+    if (!tab) throw new Error(`no Home tab published for ${user}`);
+    const blocks = (tab.view.blocks ?? []) as unknown[];
+    const found = findElement(blocks, actionId, value);
+    if (!found)
+      throw new Error(
+        `no element with action_id ${actionId}${value ? ` and value ${value}` : ''} on ${user}'s Home tab`,
+      );
+    const u = this.slack.users.get(user);
+    return this.sendInteraction({
+      type: 'block_actions',
+      user: { id: user, username: u?.name ?? user, name: u?.name ?? user, team_id: 'TSIGREL' },
+      api_app_id: 'ARELBOT',
+      token: 'deprecated-verification-token',
+      container: { type: 'view', view_id: tab.id },
+      trigger_id: this.slack.issueTrigger(user),
+      team: { id: 'TSIGREL', domain: 'sig-release' },
+      view: {
+        ...tab.view,
+        id: tab.id,
+        hash: tab.hash,
+        team_id: 'TSIGREL',
+        app_id: 'ARELBOT',
+        bot_id: 'BRELBOT',
+      },
+      actions: [
+        {
+          type: found.element.type ?? 'button',
+          action_id: actionId,
+          block_id: found.blockId,
+          value: found.element.value,
+          text: found.element.text,
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    });
+  }
+
   /** The newest modal opened for `user`. */
   latestView(user: string): OpenView | undefined {
     return [...this.slack.views.values()].filter((v) => v.user === user).at(-1);
@@ -269,13 +348,15 @@ function elementState(
 function findElement(
   blocks: unknown[],
   actionId: string,
+  value?: string,
 ): { blockId: string; element: Record<string, unknown> } | undefined {
   for (const b of blocks as Array<Record<string, unknown>>) {
     const els = [...((b.elements as unknown[]) ?? []), ...(b.accessory ? [b.accessory] : [])] as Array<
       Record<string, unknown>
     >;
     for (const e of els) {
-      if (e.action_id === actionId) return { blockId: String(b.block_id ?? ''), element: e };
+      if (e.action_id === actionId && (value === undefined || e.value === value))
+        return { blockId: String(b.block_id ?? ''), element: e };
     }
   }
   return undefined;

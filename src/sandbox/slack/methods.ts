@@ -10,6 +10,7 @@ import {
   type SlackWorkspace,
   TEAM,
 } from './store';
+import { viewsPublish } from './views';
 
 type Args = Record<string, unknown>;
 
@@ -203,6 +204,8 @@ export function callMethod(ws: SlackWorkspace, method: string, a: Args): Record<
       v.hash = randomBytes(4).toString('hex');
       return { ok: true, view: { id: v.id, hash: v.hash, ...v.view } };
     }
+    case 'views.publish':
+      return viewsPublish(ws, a);
     default:
       throw new SlackApiError('unknown_method');
   }
