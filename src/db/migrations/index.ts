@@ -5,6 +5,8 @@ import { m004_blockers } from './004_blockers';
 import { m005_shadows } from './005_shadows';
 import { m006_data_versions } from './006_data_versions';
 import { m007_shadow_publish_declines } from './007_shadow_publish_declines';
+import { m010_cherrypick_freezes } from './010_cherrypick_freezes';
+import { m011_cherrypick_ready } from './011_cherrypick_ready';
 
 import type { Migration } from './types';
 
@@ -18,4 +20,10 @@ export const migrations: Migration[] = [
   m005_shadows,
   m006_data_versions,
   m007_shadow_publish_declines,
+  // Worktree only, until the migrations numbered 8 and 9 (other branches) are merged: delete these
+  // two lines at the merge. migrate() wants 1..n without gaps.
+  { version: 8, name: 'reserved_008', up: 'SELECT 1' },
+  { version: 9, name: 'reserved_009', up: 'SELECT 1' },
+  m010_cherrypick_freezes,
+  m011_cherrypick_ready,
 ];

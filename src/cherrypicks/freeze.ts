@@ -1,0 +1,451 @@
+import type { Deps } from '../deps';
+import { channelFor } from '../deps';
+import { UserError } from '../errors';
+import { nextCherryPickDeadline } from '../schedule/api';
+import type { Message } from '../slack/blocks';
+import { escapeEntities } from '../slack/escape';
+import { when } from './blocks';
+import { refreshCard, track } from './cards';
+import type { Outcome } from './decisions';
+import { assertReleaseManager, branchArg } from './freeze-args';
+import { cutName, type FreezeItem, freezePreview, freezeSummary, nothingToFreeze } from './freeze-blocks';
+import { type FreezePr, FreezeStore } from './freeze-store';
+import { evaluateGates, hasLabel } from './gates';
+import {
+  describeGitHubError,
+  fetchPull,
+  fetchStatuses,
+  listBranchPulls,
+  postCommentOnce,
+  removeLabel,
+} from './github';
+import { githubName, mayAct, sanitizeForGitHub, whoCanApprove } from './permissions';
+import { type PrRef, prUrl, refKey, rowRef } from './refs';
+import { claimsStaleBefore, cpConfig, isDryRun, nowIso, storeOf, watchedRepos } from './shared';
+
+/**
+ * The patch-cut freeze (release-manager handbook): before a patch release is cut, the approved
+ * picks on a branch that are not ready to merge lose `cherry-pick-approved`, so Tide merges only
+ * what is ready. A preview first; Confirm re-reads GitHub and removes the label PR by PR, each
+ * removal claimed in the freeze ledger (freeze-store.ts) before GitHub is called, so concurrent
+ * clicks, retries and a restart after a crash remove each label once and comment once.
+ */
+
+export const freezeMarker = (freezeId: number) => `<!-- relbot:cherrypick-freeze:${freezeId} -->`;
+export const freezeStoreOf = (deps: Deps) => new FreezeStore(deps.db);
+
+/** One approved, open pick on the branch as GitHub shows it now, and why it is not ready. */
+export interface Checked extends FreezeItem {
+  ref: PrRef;
+}
+
+/**
+ * Readiness for the cut: Prow's gates (lgtm, approved, no failing status, no blocking label such as
+ * needs-rebase or do-not-merge/hold), and at least one test result on the head commit (none means
+ * the tests are missing). Statuses still running do not make a pick "not ready".
+ */
+export function freezeReasons(
+  pr: { labels: string[]; statuses: Array<{ context: string; state: string }>; base: string },
+  deps: Deps,
+): { reasons: string[]; running: string[] } {
+  const g = evaluateGates(
+    {
+      owner: '',
+      repo: '',
+      number: 0,
+      title: '',
+      body: '',
+      author: '',
+      base: pr.base,
+      headSha: '',
+      state: 'open',
+      merged: false,
+      labels: pr.labels,
+      statuses: pr.statuses,
+      htmlUrl: '',
+      createdAt: '',
+      updatedAt: '',
+      originals: [],
+    },
+    cpConfig(deps),
+  );
+  const reasons = [...g.reasons];
+  if (pr.statuses.length === 0) reasons.push('no test results are reported on its head commit');
+  return { reasons, running: g.pendingStatuses };
+}
+
+/** The approved, open picks on `branch` in every watched repo, read from GitHub now. */
+export async function checkBranch(
+  deps: Deps,
+  branch: string,
+): Promise<{ notReady: Checked[]; ready: Checked[] }> {
+  const label = cpConfig(deps).label;
+  const notReady: Checked[] = [];
+  const ready: Checked[] = [];
+  for (const repoName of watchedRepos(deps)) {
+    for (const p of await listBranchPulls(deps.github, repoName, branch)) {
+      if (!hasLabel(p.labels, label)) continue;
+      const statuses = await fetchStatuses(deps.github, p, p.headSha);
+      const { reasons, running } = freezeReasons({ labels: p.labels, statuses, base: branch }, deps);
+      const ref = { owner: p.owner, repo: p.repo, number: p.number };
+      const c: Checked = { ref, key: refKey(ref), title: p.title, htmlUrl: p.htmlUrl, reasons, running };
+      (reasons.length ? notReady : ready).push(c);
+    }
+  }
+  return { notReady, ready };
+}
+
+/** The patch release the next cut makes, from the schedule feature (undefined when it has none). */
+export function nextRelease(deps: Deps, branch: string): string | null {
+  try {
+    return nextCherryPickDeadline(deps, branch)?.release ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const UNFINISHED: FreezePr['state'][] = ['pending', 'removing', 'failed'];
+
+/** `/cherrypick freeze release-1.XX`: the preview (ephemeral), or a UserError that changes nothing. */
+export async function previewFreeze(deps: Deps, user: string, args: string[]): Promise<Message> {
+  const branch = branchArg(deps, args, 'freeze');
+  await assertReleaseManager(deps, user, 'freeze');
+  const fs = freezeStoreOf(deps);
+  const label = cpConfig(deps).label;
+  const active = fs.active(branch);
+  const tz = await deps.directory.timeZone(user, deps.config.timezone);
+  if (active) {
+    const left = fs.prs(active.id).filter((p) => UNFINISHED.includes(p.state));
+    if (!left.length || active.liftingAt)
+      throw new UserError(
+        `\`${escapeEntities(branch)}\` is already frozen for ${cutName(active.release)}: <@${active.actor}> froze it on ${when(active.frozenAt, tz)}${active.liftingAt ? ', and an unfreeze is under way' : ''}.`,
+        `After the cut, \`/cherrypick unfreeze ${escapeEntities(branch)}\` puts the labels back. Nothing was changed.`,
+      );
+    const checked = await readOrThrow(deps, branch);
+    const preview = fs.savePreview({
+      kind: 'freeze',
+      branch,
+      freezeId: active.id,
+      actor: user,
+      keys: checked.notReady.map((c) => c.key),
+      createdAt: nowIso(deps),
+    });
+    return freezePreview({
+      ...checked,
+      branch,
+      release: active.release,
+      label,
+      previewId: preview.id,
+      resume: { left: left.length },
+    });
+  }
+  const checked = await readOrThrow(deps, branch);
+  const release = nextRelease(deps, branch);
+  if (!checked.notReady.length && !checked.ready.length)
+    throw new UserError(
+      `No approved pick is open on \`${escapeEntities(branch)}\` (none has \`${escapeEntities(label)}\`), so there is nothing to freeze.`,
+      `\`/cherrypick list ${escapeEntities(branch)}\` shows the picks still waiting for approval. Nothing was changed.`,
+    );
+  if (!checked.notReady.length) return nothingToFreeze(branch, release, label, checked.ready);
+  const preview = fs.savePreview({
+    kind: 'freeze',
+    branch,
+    freezeId: null,
+    actor: user,
+    keys: checked.notReady.map((c) => c.key),
+    createdAt: nowIso(deps),
+  });
+  return freezePreview({ ...checked, branch, release, label, previewId: preview.id });
+}
+
+async function readOrThrow(deps: Deps, branch: string) {
+  try {
+    return await checkBranch(deps, branch);
+  } catch (err) {
+    throw new UserError(
+      `Could not read the picks on \`${escapeEntities(branch)}\` from GitHub: ${escapeEntities(describeGitHubError(err))}.`,
+      'Nothing was changed. Try again in a minute.',
+    );
+  }
+}
+
+/** What one Confirm did to each PR (for its answer). */
+type Done = { key: string; what: 'removed' | 'busy' | 'failed' | 'dropped'; note?: string };
+
+/** Confirm on a freeze preview: re-check, then remove the label PR by PR (see the file comment). */
+export async function confirmFreeze(deps: Deps, user: string, previewId: string): Promise<Outcome> {
+  const fs = freezeStoreOf(deps);
+  const preview = fs.preview(previewId);
+  if (preview?.kind !== 'freeze')
+    return {
+      ok: false,
+      text: 'This preview is no longer known to relbot. Run `/cherrypick freeze release-1.XX` again.',
+    };
+  const b = `\`${escapeEntities(preview.branch)}\``;
+  if (!(await mayAct(deps, user)))
+    return { ok: false, text: `:no_entry: ${whoCanApprove(deps)} Nothing was changed.` };
+  const active = fs.active(preview.branch);
+  const mine = fs.byPreview(previewId);
+  if (mine && mine.state === 'lifted')
+    return {
+      ok: false,
+      text: `This freeze of ${b} was lifted already. Run \`/cherrypick freeze ${escapeEntities(preview.branch)}\` for a new preview.`,
+    };
+  if (active && active.id !== (mine?.id ?? preview.freezeId))
+    return {
+      ok: false,
+      text: `${b} was frozen from another preview (by <@${active.actor}>). Nothing was changed. Run \`/cherrypick freeze ${escapeEntities(preview.branch)}\` for a fresh preview.`,
+    };
+  if (active?.liftingAt)
+    return {
+      ok: false,
+      text: `An unfreeze of ${b} is under way, so nothing more is frozen. Nothing was changed.`,
+    };
+  let checked: { notReady: Checked[]; ready: Checked[] };
+  try {
+    checked = await checkBranch(deps, preview.branch);
+  } catch (err) {
+    return {
+      ok: false,
+      text: `:x: Could not read the picks on ${b} from GitHub: ${escapeEntities(describeGitHubError(err))}. Nothing was changed; confirm again in a minute.`,
+    };
+  }
+  const now = nowKeys(checked.notReady);
+  const changed = diffSets(preview.keys, now);
+  const { freeze } = fs.openFreeze(
+    {
+      branch: preview.branch,
+      release: active?.release ?? nextRelease(deps, preview.branch),
+      actor: user,
+      now: nowIso(deps),
+      previewId,
+      dryRun: isDryRun(deps),
+    },
+    checked.notReady.map((c) => ({ ref: c.ref, reasons: c.reasons })),
+  );
+  const byKey = new Map(checked.notReady.map((c) => [c.key, c]));
+  const done: Done[] = [];
+  for (const row of fs.prs(freeze.id)) {
+    if (!UNFINISHED.includes(row.state)) continue;
+    const ref = rowRef(row);
+    const key = refKey(ref);
+    if (!byKey.has(key) && !row.labelRemoved) {
+      if (fs.settle(freeze.id, ref, 'dropped', 'ready (or no longer approved) when confirmed'))
+        done.push({ key, what: 'dropped' });
+      continue;
+    }
+    done.push(await removeOne(deps, freeze.id, ref, user, freeze.release, preview.branch));
+  }
+  await postFreezeSummary(deps, freeze.id, checked.ready.length);
+  return confirmAnswer(preview.branch, freeze.release, done, changed, fs.prs(freeze.id));
+}
+
+const nowKeys = (c: Checked[]) => c.map((x) => x.key);
+
+function diffSets(before: string[], after: string[]): { added: string[]; gone: string[] } {
+  return { added: after.filter((k) => !before.includes(k)), gone: before.filter((k) => !after.includes(k)) };
+}
+
+/** Removes the label from one PR of a freeze, once: claim, DELETE (404 = already off), comment once, finish. */
+async function removeOne(
+  deps: Deps,
+  freezeId: number,
+  ref: PrRef,
+  user: string,
+  release: string | null,
+  branch: string,
+): Promise<Done> {
+  const fs = freezeStoreOf(deps);
+  const key = refKey(ref);
+  const claimId = fs.claim(freezeId, ref, 'remove', user, nowIso(deps), claimsStaleBefore(deps));
+  if (!claimId) return { key, what: 'busy' };
+  const row = fs.pr(freezeId, ref)!;
+  const cfg = cpConfig(deps);
+  const dry = isDryRun(deps);
+  try {
+    const body = await freezeComment(deps, user, row.reasons, release, branch, freezeId);
+    if (dry)
+      deps.log.info(
+        { pr: key, label: cfg.label, comment: body },
+        'dry run: would remove the label and comment',
+      );
+    else {
+      if (!row.labelRemoved) {
+        await removeLabel(deps.github, ref, cfg.label);
+        fs.mark(freezeId, ref, claimId, 'label_removed');
+      }
+      if (!row.commentDone) {
+        await postCommentOnce(deps.github, ref, body, freezeMarker(freezeId), {
+          attempts: cfg.retry.attempts,
+          backoffMs: cfg.retry.backoffMs,
+          mayExist: row.commentAttempts > 0,
+          beforePost: () => fs.noteCommentAttempt(freezeId, ref, 'remove'),
+        });
+        fs.mark(freezeId, ref, claimId, 'comment_done');
+      }
+    }
+    if (dry) fs.mark(freezeId, ref, claimId, 'label_removed');
+    fs.finish(freezeId, ref, claimId, 'remove', {
+      now: nowIso(deps),
+      audit: {
+        action: 'frozen',
+        detail: `${dry ? 'dry run: ' : ''}label ${cfg.label} removed for ${release ? `the v${release} cut` : 'the next patch cut'}: ${row.reasons.join('; ')}`,
+        dryRun: dry,
+      },
+    });
+    await showOnCard(deps, ref);
+    return { key, what: 'removed' };
+  } catch (err) {
+    const reason = describeGitHubError(err);
+    deps.log.error({ err, pr: key }, 'freeze: removing the label failed');
+    fs.fail(freezeId, ref, claimId, 'remove', nowIso(deps), reason);
+    await showOnCard(deps, ref);
+    return { key, what: 'failed', note: reason };
+  }
+}
+
+async function freezeComment(
+  deps: Deps,
+  user: string,
+  reasons: string[],
+  release: string | null,
+  branch: string,
+  freezeId: number,
+): Promise<string> {
+  const label = cpConfig(deps).label;
+  const by = await githubName(deps, user);
+  const cutWords = release ? `the v${release} patch release` : 'the next patch release';
+  return (
+    `The release managers froze \`${branch}\` for ${cutWords}. This cherry-pick is not ready to merge, so relbot removed \`${label}\` (for ${by}, from Slack) and Tide will not merge it before the cut.\n\n` +
+    `Not ready:\n${reasons.map((r) => `- ${sanitizeForGitHub(r)}`).join('\n')}\n\n` +
+    `How it comes back: after the cut, the release managers put \`${label}\` back on every pick this freeze removed it from. Fix what is listed above meanwhile; then it can merge for the following patch release.\n\n${freezeMarker(freezeId)}`
+  );
+}
+
+/** The pick's card shows the freeze (a pick relbot did not track yet is tracked, so it has one). */
+export async function showOnCard(deps: Deps, ref: PrRef): Promise<void> {
+  try {
+    if (storeOf(deps).get(ref)) await refreshCard(deps, ref);
+    else await track(deps, await fetchPull(deps.github, ref, cpConfig(deps).titlePrefix));
+  } catch (err) {
+    deps.log.warn({ err, pr: refKey(ref) }, 'freeze: could not show the freeze on the card');
+  }
+}
+
+/** Per-freeze serialisation of the summary post within this process (one relbot replica). */
+const summaryLocks = new WeakMap<Deps, Map<string, Promise<unknown>>>();
+export async function serialised<T>(deps: Deps, key: string, fn: () => Promise<T>): Promise<T> {
+  let map = summaryLocks.get(deps);
+  if (!map) {
+    map = new Map();
+    summaryLocks.set(deps, map);
+  }
+  const next = (map.get(key) ?? Promise.resolve()).catch(() => {}).then(fn);
+  map.set(key, next);
+  try {
+    return await next;
+  } finally {
+    if (map.get(key) === next) map.delete(key);
+  }
+}
+
+/**
+ * The freeze's one channel post (outbox key `cherrypick-freeze:<id>`), once no PR of it is left
+ * unfinished; a later confirm that changes what it says updates it in place.
+ */
+export async function postFreezeSummary(deps: Deps, freezeId: number, stayed: number): Promise<void> {
+  const key = `cherrypick-freeze:${freezeId}`;
+  await serialised(deps, key, async () => {
+    const fs = freezeStoreOf(deps);
+    const freeze = fs.get(freezeId)!;
+    const rows = fs.prs(freezeId);
+    if (rows.some((r) => UNFINISHED.includes(r.state))) return;
+    const removed = rows.filter((r) => r.labelRemoved).map((r) => itemOf(deps, r));
+    const msg = freezeSummary({
+      branch: freeze.branch,
+      release: freeze.release,
+      label: cpConfig(deps).label,
+      actor: freeze.actor,
+      removed,
+      stayed,
+      dryRun: freeze.dryRun,
+    });
+    try {
+      const prior = deps.outbox.find(key);
+      const posted = await deps.outbox.postOnce(key, channelFor(deps.config, 'cherrypicks'), {
+        ...msg,
+        unfurl_links: false,
+      });
+      if (prior && removed.length)
+        await deps.outbound.send('chat.update', { channel: posted.channel, ts: posted.ts, ...msg });
+    } catch (err) {
+      deps.log.error({ err, freeze: freezeId }, 'freeze: the channel summary could not be posted');
+    }
+  });
+}
+
+/** A ledger row as a list item: the title from the tracked pick when relbot has it. */
+export function itemOf(deps: Deps, r: FreezePr): FreezeItem {
+  const ref = rowRef(r);
+  const pick = storeOf(deps).get(ref);
+  return {
+    key: refKey(ref),
+    title: pick?.snapshot.title ?? '',
+    htmlUrl: pick?.snapshot.htmlUrl ?? prUrl(ref),
+    reasons: r.reasons,
+    running: [],
+  };
+}
+
+function confirmAnswer(
+  branch: string,
+  release: string | null,
+  done: Done[],
+  changed: { added: string[]; gone: string[] },
+  rows: FreezePr[],
+): Outcome {
+  const b = `\`${escapeEntities(branch)}\``;
+  const list = (what: Done['what']) => done.filter((d) => d.what === what);
+  const lines: string[] = [];
+  const removed = list('removed');
+  const failed = list('failed');
+  const busy = list('busy');
+  if (changed.added.length || changed.gone.length) {
+    const parts: string[] = [];
+    if (changed.added.length) parts.push(`${changed.added.map(escapeEntities).join(', ')} became not ready`);
+    if (changed.gone.length)
+      parts.push(
+        `${changed.gone.map(escapeEntities).join(', ')} ${changed.gone.length === 1 ? 'is' : 'are'} ready or no longer approved`,
+      );
+    lines.push(
+      `:information_source: The list changed since the preview: ${parts.join('; ')}. relbot acted on the list as it is now.`,
+    );
+  }
+  if (removed.length)
+    lines.push(
+      `:snowflake: Removed the label from ${removed.map((d) => escapeEntities(d.key)).join(', ')} and commented on each.`,
+    );
+  for (const f of failed)
+    lines.push(`:x: ${escapeEntities(f.key)}: did *not* complete: ${escapeEntities(f.note ?? '')}.`);
+  if (busy.length)
+    lines.push(
+      `:hourglass_flowing_sand: ${busy.map((d) => escapeEntities(d.key)).join(', ')}: another click is removing ${busy.length === 1 ? 'it' : 'them'} right now.`,
+    );
+  const left = rows.filter(
+    (r) => UNFINISHED.includes(r.state) && !busy.some((d) => d.key === refKey(rowRef(r))),
+  );
+  if (failed.length || left.length)
+    lines.push(
+      `Confirm again (or run \`/cherrypick freeze ${escapeEntities(branch)}\`) to finish the rest; what is done is not repeated.`,
+    );
+  if (!removed.length && !failed.length && !busy.length) {
+    const all = rows.filter((r) => r.labelRemoved).length;
+    lines.push(
+      `Nothing was left to do: the freeze of ${b} for ${cutName(release)} is complete (${all} label${all === 1 ? '' : 's'} removed).`,
+    );
+  }
+  const head = failed.length
+    ? `*The freeze of ${b} did not fully complete.*`
+    : `*${b} is frozen for ${cutName(release)}.*`;
+  return { ok: failed.length === 0, text: `${head}\n${lines.join('\n')}` };
+}
