@@ -1,0 +1,247 @@
+import { CHANNEL, people } from '../../src/sandbox/seed';
+import { CP_OWNER, CP_REPO } from '../../src/sandbox/seed-cherrypicks';
+import { scheduleSourcesConfig, seedSchedule } from '../../src/sandbox/seed-schedule';
+import type { SlackMessage } from '../../src/sandbox/slack/server';
+import { answers, card, cardText, startCherrypickHarness, url, waitAnswers } from '../helpers/cherrypicks';
+import {
+  BRANCH,
+  deletes,
+  FP,
+  hasApproval,
+  LABEL,
+  marked,
+  msgText,
+  NOT_READY,
+  seedFreezePicks,
+  summaries,
+} from '../helpers/freeze';
+import type { Harness } from '../helpers/harness';
+
+/**
+ * The patch-cut freeze through the real app: `/cherrypick freeze` previews, Confirm removes
+ * `cherry-pick-approved` from exactly the picks not ready, `/cherrypick unfreeze` puts it back on
+ * exactly those; 20 concurrent Confirm clicks remove each label once; a GitHub failure on some PRs
+ * is reported per PR and the next Confirm finishes only the rest.
+ */
+
+const RM = people.approver.id; // cpanato, a release manager (release-managers user group)
+const RM2 = people.approver2.id; // justaugustus, a release manager by GitHub login
+const NOT_READY_N = NOT_READY.map(([n]) => n);
+const FREEZE_MARK = 'relbot:cherrypick-freeze:';
+const UNFREEZE_MARK = 'relbot:cherrypick-unfreeze:';
+
+async function startFreezeHarness(): Promise<Harness> {
+  const h = await startCherrypickHarness({
+    config: (raw) => {
+      raw.schedule = { sources: scheduleSourcesConfig() };
+    },
+  });
+  seedSchedule(h.github);
+  await h.relbot.jobs.run('schedule-sync'); // the freeze names the next patch release
+  seedFreezePicks(h.github);
+  return h;
+}
+
+/** Runs a /cherrypick command as `user` and returns its ephemeral answer (text and message). */
+async function ask(h: Harness, user: string, text: string): Promise<{ text: string; msg: SlackMessage }> {
+  const before = h.slack.ephemeralsFor(user).length;
+  const res = await h.driver.command(user, '/cherrypick', text);
+  expect(res.status).toBe(200);
+  await waitAnswers(h, user, before);
+  const msg = h.slack.ephemeralsFor(user).at(-1)!;
+  return { text: msgText(msg), msg };
+}
+
+async function click(h: Harness, user: string, msg: SlackMessage, actionId: string): Promise<string> {
+  const before = h.slack.ephemeralsFor(user).length;
+  const res = await h.driver.click(user, msg, actionId);
+  expect(res.status).toBe(200);
+  const [answer] = await waitAnswers(h, user, before);
+  return answer!;
+}
+
+describe('patch-cut freeze and unfreeze', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startFreezeHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+  afterEach(() => {
+    expect(h.slack.violations).toEqual([]);
+    h.github.clearFaults();
+  });
+
+  it('bad input changes nothing: not a release manager, not a branch, an unknown branch, nothing frozen', async () => {
+    // The branch becomes known to relbot once a pick on it is tracked.
+    await h.driver.command(people.member.id, '/cherrypick', url(FP.ready1));
+    const calls = h.github.calls.length;
+    const refused = await ask(h, people.member.id, `freeze ${BRANCH}`);
+    expect(refused.text).toContain('can approve or reject cherry-picks');
+    expect(refused.text).toContain('Nothing was changed');
+    expect((await ask(h, RM, 'freeze master')).text).toContain('is not a release branch');
+    const unknown = await ask(h, RM, 'freeze release-1.63');
+    expect(unknown.text).toContain('relbot does not know `release-1.63`');
+    expect(unknown.text).toContain('closest first: `release-1.36`');
+    expect((await ask(h, RM, 'freeze')).text).toContain('needs one release branch');
+    expect((await ask(h, RM, `unfreeze ${BRANCH}`)).text).toContain('is not frozen');
+    expect((await ask(h, RM, 'freeze release-1.34')).text).toContain(
+      'No approved pick is open on `release-1.34`',
+    );
+    // No GitHub write was made by any of them.
+    expect(h.github.calls.slice(calls).filter((c) => c.method !== 'GET')).toEqual([]);
+    expect(h.db.prepare('SELECT COUNT(*) AS n FROM cherrypick_freezes').get()).toEqual({ n: 0 });
+  });
+
+  it('preview, then Confirm removes the label from exactly the picks not ready; unfreeze puts back exactly those', async () => {
+    const preview = await ask(h, RM, `freeze ${BRANCH}`);
+    expect(preview.text).toContain('Freeze `release-1.36` for the v1.36.3 cut?');
+    for (const [n, why] of NOT_READY) expect(preview.text).toContain(`${CP_OWNER}/${CP_REPO}#${n}`);
+    for (const [, why] of NOT_READY) expect(preview.text).toContain(why);
+    expect(preview.text).toContain(`#${FP.ready1}`);
+    expect(preview.text).toContain('still running: pull-kubernetes-node-e2e');
+    expect(preview.text).not.toContain(`#${FP.unapproved}`);
+    expect(preview.text).not.toContain(`#${FP.otherBranch}`);
+    expect(h.github.callsTo('DELETE', '/labels/')).toHaveLength(0); // a preview writes nothing
+
+    // Between the preview and Confirm, a ready pick gets a hold: Confirm says the list changed.
+    h.github.updateIssue(CP_OWNER, CP_REPO, FP.ready2, {
+      labels: [...h.github.getIssue(CP_OWNER, CP_REPO, FP.ready2)!.labels, 'do-not-merge/hold'],
+    });
+    const answer = await click(h, RM, preview.msg, 'cherrypick_freeze_confirm');
+    expect(answer).toContain('is frozen for the v1.36.3 cut');
+    expect(answer).toContain(
+      `The list changed since the preview: ${CP_OWNER}/${CP_REPO}#${FP.ready2} became not ready`,
+    );
+    const frozen = [...NOT_READY_N, FP.ready2];
+    for (const n of frozen) {
+      expect(hasApproval(h.github, n)).toBe(false);
+      expect(deletes(h.github, n)).toHaveLength(1);
+      expect(marked(h.github, n, FREEZE_MARK)).toHaveLength(1);
+    }
+    expect(marked(h.github, FP.noLgtm, FREEZE_MARK)[0]!.body).toContain('the `lgtm` label is missing');
+    for (const n of [FP.ready1, FP.unapproved, FP.otherBranch]) expect(deletes(h.github, n)).toHaveLength(0);
+    expect(hasApproval(h.github, FP.ready1)).toBe(true);
+    expect(hasApproval(h.github, FP.otherBranch)).toBe(true);
+    // The audit, each card, and one summary post in the channel.
+    const audit = h.db
+      .prepare("SELECT number FROM cherrypick_audit WHERE action = 'frozen' ORDER BY number")
+      .all() as Array<{ number: number }>;
+    expect(audit.map((a) => a.number)).toEqual([...frozen].sort());
+    await h.relbot.deps.outbound.drain();
+    expect(cardText(card(h, FP.noLgtm))).toContain('Frozen for the v1.36.3 cut');
+    expect(cardText(card(h, FP.noLgtm))).toContain('the `lgtm` label is missing');
+    const posted = summaries(h.slack.channelMessages(CHANNEL), 'freeze');
+    expect(posted).toHaveLength(1);
+    expect(msgText(posted[0]!)).toContain('is frozen for the v1.36.3 cut');
+
+    // Frozen already: a second freeze is refused, and Confirm again does nothing more.
+    expect((await ask(h, RM2, `freeze ${BRANCH}`)).text).toContain('is already frozen for the v1.36.3 cut');
+    const again = await click(h, RM, preview.msg, 'cherrypick_freeze_confirm');
+    expect(again).toContain('Nothing was left to do');
+    for (const n of frozen) expect(deletes(h.github, n)).toHaveLength(1);
+
+    // Meanwhile one frozen pick is merged, and someone removes the label from a ready pick by hand.
+    h.github.updateIssue(CP_OWNER, CP_REPO, FP.rebase, { state: 'closed', pull: { merged: true } });
+    h.github.updateIssue(CP_OWNER, CP_REPO, FP.ready1, {
+      labels: h.github.getIssue(CP_OWNER, CP_REPO, FP.ready1)!.labels.filter((l) => l !== LABEL),
+    });
+    const unfreeze = await ask(h, RM2, `unfreeze ${BRANCH}`);
+    expect(unfreeze.text).toContain('Confirm puts `cherry-pick-approved` back on the 6 picks');
+    const done = await click(h, RM2, unfreeze.msg, 'cherrypick_unfreeze_confirm');
+    expect(done).toContain('is unfrozen');
+    expect(done).toContain(`${CP_OWNER}/${CP_REPO}#${FP.rebase}: closed or merged since the freeze`);
+    const restored = frozen.filter((n) => n !== FP.rebase);
+    for (const n of restored) {
+      expect(hasApproval(h.github, n)).toBe(true);
+      expect(marked(h.github, n, UNFREEZE_MARK)).toHaveLength(1);
+    }
+    expect(hasApproval(h.github, FP.rebase)).toBe(false);
+    expect(hasApproval(h.github, FP.ready1)).toBe(false); // never the freeze's: not touched
+    expect(hasApproval(h.github, FP.unapproved)).toBe(false);
+    const labelPosts = h.github
+      .callsTo('POST', /\/issues\/\d+\/labels$/)
+      .map((c) => Number(c.path.split('/')[5]));
+    expect(labelPosts.sort()).toEqual([...restored].sort());
+    await h.relbot.deps.outbound.drain();
+    expect(summaries(h.slack.channelMessages(CHANNEL), 'unfreeze')).toHaveLength(1);
+    expect(cardText(card(h, FP.noLgtm))).not.toContain('Frozen for');
+    expect((await ask(h, RM, `unfreeze ${BRANCH}`)).text).toContain('is not frozen');
+    // Cancel on a preview changes nothing.
+    const next = await ask(h, RM, `freeze ${BRANCH}`);
+    const cancelled = await click(h, RM, next.msg, 'cherrypick_freeze_cancel');
+    expect(cancelled).toContain('Cancelled. Nothing was changed.');
+    expect(h.db.prepare("SELECT COUNT(*) AS n FROM cherrypick_freezes WHERE state = 'active'").get()).toEqual(
+      { n: 0 },
+    );
+  });
+});
+
+describe('freeze under concurrency and GitHub failures', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startFreezeHarness();
+    await h.driver.command(people.member.id, '/cherrypick', url(FP.ready1));
+  });
+  afterEach(async () => {
+    expect(h.slack.violations).toEqual([]);
+    await h.stop();
+  });
+
+  it('20 concurrent Confirm clicks by two release managers: one removal and one comment per PR, one summary', async () => {
+    const preview = await ask(h, RM, `freeze ${BRANCH}`);
+    const b1 = h.slack.ephemeralsFor(RM).length;
+    const b2 = h.slack.ephemeralsFor(RM2).length;
+    const clicks = Array.from({ length: 20 }, (_, i) =>
+      h.driver.click(i % 2 ? RM : RM2, structuredClone(preview.msg), 'cherrypick_freeze_confirm'),
+    );
+    expect((await Promise.all(clicks)).every((r) => r.status === 200)).toBe(true);
+    await waitAnswers(h, RM, b1, 10);
+    await waitAnswers(h, RM2, b2, 10);
+    for (const n of NOT_READY_N) {
+      expect(deletes(h.github, n)).toHaveLength(1);
+      expect(marked(h.github, n, FREEZE_MARK)).toHaveLength(1);
+      expect(hasApproval(h.github, n)).toBe(false);
+    }
+    expect(h.db.prepare("SELECT COUNT(*) AS n FROM cherrypick_audit WHERE action = 'frozen'").get()).toEqual({
+      n: NOT_READY_N.length,
+    });
+    expect(h.db.prepare('SELECT COUNT(*) AS n FROM cherrypick_freezes').get()).toEqual({ n: 1 });
+    await h.relbot.deps.outbound.drain();
+    expect(summaries(h.slack.channelMessages(CHANNEL), 'freeze')).toHaveLength(1);
+    const all = [...answers(h, RM).slice(b1), ...answers(h, RM2).slice(b2)];
+    expect(all).toHaveLength(20);
+    expect(all.some((a) => a.includes('Removed the label from'))).toBe(true);
+  });
+
+  it('GitHub 502s on one PR: reported per PR; Confirm again finishes only that one', async () => {
+    const preview = await ask(h, RM, `freeze ${BRANCH}`);
+    // Three answers: the request and Octokit's two retries.
+    h.github.injectFault({
+      status: 502,
+      times: 3,
+      match: { method: 'DELETE', path: `/issues/${FP.failing}/labels/` },
+    });
+    const first = await click(h, RM, preview.msg, 'cherrypick_freeze_confirm');
+    expect(first).toContain('did not fully complete');
+    expect(first).toContain(
+      `${CP_OWNER}/${CP_REPO}#${FP.failing}: did *not* complete: GitHub answered HTTP 502 Bad Gateway`,
+    );
+    expect(first).toContain('Confirm again');
+    expect(hasApproval(h.github, FP.failing)).toBe(true);
+    for (const n of NOT_READY_N.filter((x) => x !== FP.failing)) expect(hasApproval(h.github, n)).toBe(false);
+    await h.relbot.deps.outbound.drain();
+    expect(summaries(h.slack.channelMessages(CHANNEL), 'freeze')).toHaveLength(0); // not done yet
+    // Running it again (a new preview offers to finish) finishes the rest without repeating.
+    const resume = await ask(h, RM2, `freeze ${BRANCH}`);
+    expect(resume.text).toContain('did not finish');
+    const second = await click(h, RM2, resume.msg, 'cherrypick_freeze_confirm');
+    expect(second).toContain(`Removed the label from ${CP_OWNER}/${CP_REPO}#${FP.failing}`);
+    expect(hasApproval(h.github, FP.failing)).toBe(false);
+    for (const n of NOT_READY_N) expect(marked(h.github, n, FREEZE_MARK)).toHaveLength(1);
+    for (const n of NOT_READY_N.filter((x) => x !== FP.failing)) expect(deletes(h.github, n)).toHaveLength(1);
+    await h.relbot.deps.outbound.drain();
+    expect(summaries(h.slack.channelMessages(CHANNEL), 'freeze')).toHaveLength(1);
+  });
+});
