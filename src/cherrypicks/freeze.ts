@@ -223,15 +223,16 @@ export async function confirmFreeze(deps: Deps, user: string, previewId: string)
     },
     checked.notReady.map((c) => ({ ref: c.ref, reasons: c.reasons })),
   );
-  const byKey = new Map(checked.notReady.map((c) => [c.key, c]));
+  const readyNow = new Set(checked.ready.map((c) => c.key));
   const done: Done[] = [];
   for (const row of fs.prs(freeze.id)) {
     if (!UNFINISHED.includes(row.state)) continue;
     const ref = rowRef(row);
     const key = refKey(ref);
-    if (!byKey.has(key) && !row.labelRemoved) {
-      if (fs.settle(freeze.id, ref, 'dropped', 'ready (or no longer approved) when confirmed'))
-        done.push({ key, what: 'dropped' });
+    // Approved and ready now, and its label never came off: nothing to do. (A PR without the label
+    // now is not dropped here: an earlier attempt may have removed it, so removeOne decides.)
+    if (readyNow.has(key) && !row.labelRemoved) {
+      if (fs.settle(freeze.id, ref, 'dropped', 'ready when confirmed')) done.push({ key, what: 'dropped' });
       continue;
     }
     done.push(await removeOne(deps, freeze.id, ref, user, freeze.release, preview.branch));
@@ -257,6 +258,9 @@ async function removeOne(
 ): Promise<Done> {
   const fs = freezeStoreOf(deps);
   const key = refKey(ref);
+  // A first attempt finding the label gone means someone else removed it; a resumed one (after a
+  // failure or a crash) may be finding its own DELETE, whose answer was lost.
+  const firstAttempt = fs.pr(freezeId, ref)?.state === 'pending';
   const claimId = fs.claim(freezeId, ref, 'remove', user, nowIso(deps), claimsStaleBefore(deps));
   if (!claimId) return { key, what: 'busy' };
   const row = fs.pr(freezeId, ref)!;
@@ -271,7 +275,11 @@ async function removeOne(
       );
     else {
       if (!row.labelRemoved) {
-        await removeLabel(deps.github, ref, cfg.label);
+        const was = await removeLabel(deps.github, ref, cfg.label);
+        if (was === 'absent' && firstAttempt) {
+          fs.dropClaimed(freezeId, ref, claimId, `${cfg.label} was already off`);
+          return { key, what: 'dropped' };
+        }
         fs.mark(freezeId, ref, claimId, 'label_removed');
       }
       if (!row.commentDone) {

@@ -1,7 +1,10 @@
-import { CHANNEL, people } from '../../src/sandbox/seed';
+import { DateTime } from 'luxon';
+import { GitHubEmulator } from '../../src/sandbox/github/server';
+import { CHANNEL, people, seedConfig, seedSlack } from '../../src/sandbox/seed';
 import { CP_OWNER, CP_REPO } from '../../src/sandbox/seed-cherrypicks';
 import { scheduleSourcesConfig, seedSchedule } from '../../src/sandbox/seed-schedule';
-import type { SlackMessage } from '../../src/sandbox/slack/server';
+import { SlackEmulator, type SlackMessage } from '../../src/sandbox/slack/server';
+import { ChildRelbot, until } from '../helpers/abuse-process';
 import { answers, card, cardText, startCherrypickHarness, url, waitAnswers } from '../helpers/cherrypicks';
 import {
   BRANCH,
@@ -97,7 +100,7 @@ describe('patch-cut freeze and unfreeze', () => {
   it('preview, then Confirm removes the label from exactly the picks not ready; unfreeze puts back exactly those', async () => {
     const preview = await ask(h, RM, `freeze ${BRANCH}`);
     expect(preview.text).toContain('Freeze `release-1.36` for the v1.36.3 cut?');
-    for (const [n, why] of NOT_READY) expect(preview.text).toContain(`${CP_OWNER}/${CP_REPO}#${n}`);
+    for (const [n] of NOT_READY) expect(preview.text).toContain(`${CP_OWNER}/${CP_REPO}#${n}`);
     for (const [, why] of NOT_READY) expect(preview.text).toContain(why);
     expect(preview.text).toContain(`#${FP.ready1}`);
     expect(preview.text).toContain('still running: pull-kubernetes-node-e2e');
@@ -243,5 +246,88 @@ describe('freeze under concurrency and GitHub failures', () => {
     for (const n of NOT_READY_N.filter((x) => x !== FP.failing)) expect(deletes(h.github, n)).toHaveLength(1);
     await h.relbot.deps.outbound.drain();
     expect(summaries(h.slack.channelMessages(CHANNEL), 'freeze')).toHaveLength(1);
+  });
+});
+
+describe('SIGKILL in the middle of a freeze', () => {
+  let now = DateTime.fromISO('2026-07-01T09:00:00Z', { zone: 'utc' });
+  let slack: SlackEmulator;
+  let github: GitHubEmulator;
+  let child: ChildRelbot;
+  beforeAll(async () => {
+    slack = new SlackEmulator(() => now.toMillis());
+    await slack.start();
+    seedSlack(slack);
+    github = new GitHubEmulator({ now: () => now.toJSDate() });
+    await github.start();
+    seedFreezePicks(github);
+    const config = seedConfig();
+    (config.cherrypicks as Record<string, unknown>).retry = { attempts: 3, backoffMs: 1 };
+    child = new ChildRelbot(slack, github, config);
+  });
+  afterAll(async () => {
+    await child.dispose();
+    await slack.stop();
+    await github.stop();
+  });
+
+  const start = async (iso: string) => {
+    now = DateTime.fromISO(iso, { zone: 'utc' });
+    await child.start(iso);
+  };
+  const latest = (user: string, actionId: string) =>
+    slack
+      .ephemeralsFor(user)
+      .filter((m) => JSON.stringify(m.blocks ?? []).includes(actionId))
+      .at(-1);
+
+  it('killed while GitHub holds the answer to a label DELETE: after a restart, Confirm finishes with no repeat', async () => {
+    await start('2026-07-01T09:00:00Z');
+    await child.driver!.command(people.member.id, '/cherrypick', url(FP.ready1));
+    const previews = slack.ephemeralsFor(RM).length;
+    await child.driver!.command(RM, '/cherrypick', `freeze ${BRANCH}`);
+    await slack.waitFor(() => slack.ephemeralsFor(RM).length > previews);
+    const preview = latest(RM, 'cherrypick_freeze_confirm')!;
+    // The second PR's DELETE is applied, and its answer held: relbot is killed while it waits.
+    github.injectFault({
+      holdResponseMs: 60_000,
+      match: { method: 'DELETE', path: `/issues/${FP.failing}/labels/` },
+    });
+    await child.driver!.click(RM, preview, 'cherrypick_freeze_confirm');
+    await until(() => !hasApproval(github, FP.failing), 30_000);
+    await child.kill();
+    expect(marked(github, FP.noLgtm, FREEZE_MARK)).toHaveLength(1);
+    expect(marked(github, FP.failing, FREEZE_MARK)).toHaveLength(0);
+    expect(hasApproval(github, FP.rebase)).toBe(true); // not reached before the kill
+    expect(
+      child.query('SELECT number, state FROM cherrypick_freeze_prs WHERE number = ?', FP.failing),
+    ).toEqual([{ number: FP.failing, state: 'removing' }]);
+
+    // Restarted after the claim timeout: a new freeze command offers to finish it; Confirm does.
+    await start('2026-07-01T09:11:00Z');
+    const before = slack.ephemeralsFor(RM).length;
+    await child.driver!.command(RM, '/cherrypick', `freeze ${BRANCH}`);
+    await slack.waitFor(() => slack.ephemeralsFor(RM).length > before);
+    const resume = latest(RM, 'cherrypick_freeze_confirm')!;
+    expect(msgText(resume)).toContain('did not finish');
+    const answered = slack.ephemeralsFor(RM).length;
+    await child.driver!.click(RM, resume, 'cherrypick_freeze_confirm');
+    await slack.waitFor(() => slack.ephemeralsFor(RM).length > answered, 30_000);
+    const finished = msgText(slack.ephemeralsFor(RM).at(-1)!);
+    expect(finished).toContain('is frozen for');
+    for (const n of NOT_READY_N) {
+      expect(hasApproval(github, n)).toBe(false);
+      expect(marked(github, n, FREEZE_MARK)).toHaveLength(1);
+    }
+    // Only the interrupted DELETE was sent again (GitHub answered 404: the label was already off).
+    expect(deletes(github, FP.failing)).toHaveLength(2);
+    for (const n of NOT_READY_N.filter((x) => x !== FP.failing)) expect(deletes(github, n)).toHaveLength(1);
+    await slack.waitFor(() => summaries(slack.channelMessages(CHANNEL), 'freeze').length === 1);
+    await child.stop();
+    expect(summaries(slack.channelMessages(CHANNEL), 'freeze')).toHaveLength(1);
+    expect(child.query("SELECT COUNT(*) AS n FROM cherrypick_audit WHERE action = 'frozen'")[0]).toEqual({
+      n: NOT_READY_N.length,
+    });
+    expect(slack.violations).toEqual([]);
   });
 });
