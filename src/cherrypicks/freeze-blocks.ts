@@ -41,11 +41,11 @@ export const cutName = (release: string | null | undefined) =>
   release ? `the v${escapeEntities(release)} cut` : 'the next patch cut';
 
 const item = (i: FreezeItem, withReasons: boolean) => {
-  const why = withReasons && i.reasons.length ? `: ${escapeEntities(i.reasons.join('; '))}` : '';
+  const why = withReasons && i.reasons.length ? `\n    :x: ${escapeEntities(i.reasons.join('; '))}` : '';
   const running = i.running.length
     ? ` _(still running: ${escapeMrkdwn(cut(i.running.join(', '), 200))})_`
     : '';
-  return `• ${link(i.htmlUrl, i.key)} ${escapeMrkdwn(cut(i.title, 80))}${why}${running}`;
+  return `• ${link(i.htmlUrl, i.key)} ${escapeMrkdwn(cut(i.title, 80))}${running}${why}`;
 };
 
 const picks = (n: number) => `${n} pick${n === 1 ? '' : 's'}`;
@@ -64,7 +64,7 @@ export function freezePreview(input: {
   const label = `\`${escapeEntities(input.label)}\``;
   const total = input.notReady.length + input.ready.length;
   const head = input.resume
-    ? `*The freeze of ${b} for ${cutName(input.release)} did not finish*: ${picks(input.resume.left)} still have ${label}, or their comment is missing. Confirm finishes them, and repeats nothing that is done.`
+    ? `*The freeze of ${b} for ${cutName(input.release)} did not finish*: ${picks(input.resume.left)} ${input.resume.left === 1 ? 'is' : 'are'} not done yet (the label is still on, or the PR comment is missing). Confirm finishes ${input.resume.left === 1 ? 'it' : 'them'} and repeats nothing that is done.`
     : `*Freeze ${b} for ${cutName(input.release)}?* Of the ${picks(total)} approved (${label}) and still open on ${b}, ${input.notReady.length} ${input.notReady.length === 1 ? 'is' : 'are'} not ready to merge. Confirm removes ${label} from ${input.notReady.length === 1 ? 'it' : 'them'}, so Tide merges only what is ready, and comments on each PR why and how it comes back.`;
   const blocks: KnownBlock[] = [section(head)];
   if (input.notReady.length) {
@@ -108,7 +108,12 @@ export function nothingToFreeze(
   ready: FreezeItem[],
 ): Message {
   const b = `\`${escapeEntities(branch)}\``;
-  const text = `All ${picks(ready.length)} approved (\`${escapeEntities(label)}\`) and open on ${b} are ready to merge, so there is nothing to freeze for ${cutName(release)}. Nothing was changed.`;
+  const l = `\`${escapeEntities(label)}\``;
+  const which =
+    ready.length === 1
+      ? `The one pick approved (${l}) and open on ${b} is ready to merge`
+      : `All ${picks(ready.length)} approved (${l}) and open on ${b} are ready to merge`;
+  const text = `${which}, so there is nothing to freeze for ${cutName(release)}. Nothing was changed.`;
   return message(text, [section(text), ...lineSections(ready.map((i) => item(i, false)))]);
 }
 

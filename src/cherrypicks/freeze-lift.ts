@@ -4,9 +4,9 @@ import { UserError } from '../errors';
 import type { Message } from '../slack/blocks';
 import { escapeEntities } from '../slack/escape';
 import type { Outcome } from './decisions';
-import { freezeStoreOf, itemOf, serialised, showOnCard } from './freeze';
 import { assertReleaseManager, branchArg } from './freeze-args';
 import { cutName, unfreezePreview, unfreezeSummary } from './freeze-blocks';
+import { freezeStoreOf, itemOf, serialised, showOnCard } from './freeze-post';
 import type { FreezePr } from './freeze-store';
 import { addLabel, describeGitHubError, fetchPull, postCommentOnce } from './github';
 import { githubName, mayAct, whoCanApprove } from './permissions';
@@ -94,7 +94,9 @@ export async function confirmUnfreeze(deps: Deps, user: string, previewId: strin
   const keys = (d: Done[]) => d.map((x) => escapeEntities(x.key)).join(', ');
   const lines: string[] = [];
   if (list('restored').length)
-    lines.push(`:white_check_mark: Put the label back on ${keys(list('restored'))} and commented on each.`);
+    lines.push(
+      `:white_check_mark: Put the label back on ${keys(list('restored'))} and commented on ${list('restored').length === 1 ? 'it' : 'each'}.`,
+    );
   if (list('kept').length)
     lines.push(`:lock: ${keys(list('kept'))}: closed or merged since the freeze, so the label stays off.`);
   for (const f of list('failed'))

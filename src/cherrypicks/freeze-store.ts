@@ -136,14 +136,20 @@ export class FreezeStore {
 
   // ------------------------------------------------------------------------------ previews
 
+  /** Saves a preview under the next id (`p1`, `p2`, …: a Confirm button names it; not a secret). */
   savePreview(p: Omit<Preview, 'id'>): Preview {
-    const id = randomUUID();
-    this.db
-      .prepare(
-        'INSERT INTO cherrypick_freeze_previews (id, kind, branch, freeze_id, actor, keys, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(id, p.kind, p.branch, p.freezeId, p.actor, JSON.stringify(p.keys), p.createdAt);
-    return { id, ...p };
+    return this.db.transaction(() => {
+      const n = this.db.prepare('SELECT COUNT(*) AS n FROM cherrypick_freeze_previews').get() as {
+        n: number;
+      };
+      const id = `p${n.n + 1}`;
+      this.db
+        .prepare(
+          'INSERT INTO cherrypick_freeze_previews (id, kind, branch, freeze_id, actor, keys, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, p.kind, p.branch, p.freezeId, p.actor, JSON.stringify(p.keys), p.createdAt);
+      return { id, ...p };
+    })();
   }
 
   preview(id: string): Preview | undefined {

@@ -1,27 +1,25 @@
 import type { Deps } from '../deps';
-import { channelFor } from '../deps';
 import { UserError } from '../errors';
 import { nextCherryPickDeadline } from '../schedule/api';
 import type { Message } from '../slack/blocks';
 import { escapeEntities } from '../slack/escape';
 import { when } from './blocks';
-import { refreshCard, track } from './cards';
 import type { Outcome } from './decisions';
 import { assertReleaseManager, branchArg } from './freeze-args';
-import { cutName, type FreezeItem, freezePreview, freezeSummary, nothingToFreeze } from './freeze-blocks';
-import { type FreezePr, FreezeStore } from './freeze-store';
-import { evaluateGates, hasLabel } from './gates';
+import { cutName, type FreezeItem, freezePreview, nothingToFreeze } from './freeze-blocks';
 import {
-  describeGitHubError,
-  fetchPull,
-  fetchStatuses,
-  listBranchPulls,
-  postCommentOnce,
-  removeLabel,
-} from './github';
+  confirmAnswer,
+  type Done,
+  freezeStoreOf,
+  postFreezeSummary,
+  showOnCard,
+  UNFINISHED,
+} from './freeze-post';
+import { evaluateGates, hasLabel } from './gates';
+import { describeGitHubError, fetchStatuses, listBranchPulls, postCommentOnce, removeLabel } from './github';
 import { githubName, mayAct, sanitizeForGitHub, whoCanApprove } from './permissions';
-import { type PrRef, prUrl, refKey, rowRef } from './refs';
-import { claimsStaleBefore, cpConfig, isDryRun, nowIso, storeOf, watchedRepos } from './shared';
+import { type PrRef, refKey, rowRef } from './refs';
+import { claimsStaleBefore, cpConfig, isDryRun, nowIso, watchedRepos } from './shared';
 
 /**
  * The patch-cut freeze (release-manager handbook): before a patch release is cut, the approved
@@ -32,7 +30,6 @@ import { claimsStaleBefore, cpConfig, isDryRun, nowIso, storeOf, watchedRepos } 
  */
 
 export const freezeMarker = (freezeId: number) => `<!-- relbot:cherrypick-freeze:${freezeId} -->`;
-export const freezeStoreOf = (deps: Deps) => new FreezeStore(deps.db);
 
 /** One approved, open pick on the branch as GitHub shows it now, and why it is not ready. */
 export interface Checked extends FreezeItem {
@@ -104,8 +101,6 @@ export function nextRelease(deps: Deps, branch: string): string | null {
   }
 }
 
-const UNFINISHED: FreezePr['state'][] = ['pending', 'removing', 'failed'];
-
 /** `/cherrypick freeze release-1.XX`: the preview (ephemeral), or a UserError that changes nothing. */
 export async function previewFreeze(deps: Deps, user: string, args: string[]): Promise<Message> {
   const branch = branchArg(deps, args, 'freeze');
@@ -169,9 +164,6 @@ async function readOrThrow(deps: Deps, branch: string) {
   }
 }
 
-/** What one Confirm did to each PR (for its answer). */
-type Done = { key: string; what: 'removed' | 'busy' | 'failed' | 'dropped'; note?: string };
-
 /** Confirm on a freeze preview: re-check, then remove the label PR by PR (see the file comment). */
 export async function confirmFreeze(deps: Deps, user: string, previewId: string): Promise<Outcome> {
   const fs = freezeStoreOf(deps);
@@ -211,7 +203,16 @@ export async function confirmFreeze(deps: Deps, user: string, previewId: string)
     };
   }
   const now = nowKeys(checked.notReady);
-  const changed = diffSets(preview.keys, now);
+  // A PR whose label this freeze already removed is no longer "approved" on GitHub: not a change.
+  const ours = new Set(
+    ((mine ?? active) ? fs.prs((mine ?? active)!.id) : [])
+      .filter((r) => r.labelRemoved)
+      .map((r) => refKey(rowRef(r))),
+  );
+  const changed = diffSets(
+    preview.keys.filter((k) => !ours.has(k)),
+    now,
+  );
   const { freeze } = fs.openFreeze(
     {
       branch: preview.branch,
@@ -328,132 +329,4 @@ async function freezeComment(
     `Not ready:\n${reasons.map((r) => `- ${sanitizeForGitHub(r)}`).join('\n')}\n\n` +
     `How it comes back: after the cut, the release managers put \`${label}\` back on every pick this freeze removed it from. Fix what is listed above meanwhile; then it can merge for the following patch release.\n\n${freezeMarker(freezeId)}`
   );
-}
-
-/** The pick's card shows the freeze (a pick relbot did not track yet is tracked, so it has one). */
-export async function showOnCard(deps: Deps, ref: PrRef): Promise<void> {
-  try {
-    if (storeOf(deps).get(ref)) await refreshCard(deps, ref);
-    else await track(deps, await fetchPull(deps.github, ref, cpConfig(deps).titlePrefix));
-  } catch (err) {
-    deps.log.warn({ err, pr: refKey(ref) }, 'freeze: could not show the freeze on the card');
-  }
-}
-
-/** Per-freeze serialisation of the summary post within this process (one relbot replica). */
-const summaryLocks = new WeakMap<Deps, Map<string, Promise<unknown>>>();
-export async function serialised<T>(deps: Deps, key: string, fn: () => Promise<T>): Promise<T> {
-  let map = summaryLocks.get(deps);
-  if (!map) {
-    map = new Map();
-    summaryLocks.set(deps, map);
-  }
-  const next = (map.get(key) ?? Promise.resolve()).catch(() => {}).then(fn);
-  map.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (map.get(key) === next) map.delete(key);
-  }
-}
-
-/**
- * The freeze's one channel post (outbox key `cherrypick-freeze:<id>`), once no PR of it is left
- * unfinished; a later confirm that changes what it says updates it in place.
- */
-export async function postFreezeSummary(deps: Deps, freezeId: number, stayed: number): Promise<void> {
-  const key = `cherrypick-freeze:${freezeId}`;
-  await serialised(deps, key, async () => {
-    const fs = freezeStoreOf(deps);
-    const freeze = fs.get(freezeId)!;
-    const rows = fs.prs(freezeId);
-    if (rows.some((r) => UNFINISHED.includes(r.state))) return;
-    const removed = rows.filter((r) => r.labelRemoved).map((r) => itemOf(deps, r));
-    const msg = freezeSummary({
-      branch: freeze.branch,
-      release: freeze.release,
-      label: cpConfig(deps).label,
-      actor: freeze.actor,
-      removed,
-      stayed,
-      dryRun: freeze.dryRun,
-    });
-    try {
-      const prior = deps.outbox.find(key);
-      const posted = await deps.outbox.postOnce(key, channelFor(deps.config, 'cherrypicks'), {
-        ...msg,
-        unfurl_links: false,
-      });
-      if (prior && removed.length)
-        await deps.outbound.send('chat.update', { channel: posted.channel, ts: posted.ts, ...msg });
-    } catch (err) {
-      deps.log.error({ err, freeze: freezeId }, 'freeze: the channel summary could not be posted');
-    }
-  });
-}
-
-/** A ledger row as a list item: the title from the tracked pick when relbot has it. */
-export function itemOf(deps: Deps, r: FreezePr): FreezeItem {
-  const ref = rowRef(r);
-  const pick = storeOf(deps).get(ref);
-  return {
-    key: refKey(ref),
-    title: pick?.snapshot.title ?? '',
-    htmlUrl: pick?.snapshot.htmlUrl ?? prUrl(ref),
-    reasons: r.reasons,
-    running: [],
-  };
-}
-
-function confirmAnswer(
-  branch: string,
-  release: string | null,
-  done: Done[],
-  changed: { added: string[]; gone: string[] },
-  rows: FreezePr[],
-): Outcome {
-  const b = `\`${escapeEntities(branch)}\``;
-  const list = (what: Done['what']) => done.filter((d) => d.what === what);
-  const lines: string[] = [];
-  const removed = list('removed');
-  const failed = list('failed');
-  const busy = list('busy');
-  if (changed.added.length || changed.gone.length) {
-    const parts: string[] = [];
-    if (changed.added.length) parts.push(`${changed.added.map(escapeEntities).join(', ')} became not ready`);
-    if (changed.gone.length)
-      parts.push(
-        `${changed.gone.map(escapeEntities).join(', ')} ${changed.gone.length === 1 ? 'is' : 'are'} ready or no longer approved`,
-      );
-    lines.push(
-      `:information_source: The list changed since the preview: ${parts.join('; ')}. relbot acted on the list as it is now.`,
-    );
-  }
-  if (removed.length)
-    lines.push(
-      `:snowflake: Removed the label from ${removed.map((d) => escapeEntities(d.key)).join(', ')} and commented on each.`,
-    );
-  for (const f of failed)
-    lines.push(`:x: ${escapeEntities(f.key)}: did *not* complete: ${escapeEntities(f.note ?? '')}.`);
-  if (busy.length)
-    lines.push(
-      `:hourglass_flowing_sand: ${busy.map((d) => escapeEntities(d.key)).join(', ')}: another click is removing ${busy.length === 1 ? 'it' : 'them'} right now.`,
-    );
-  const left = rows.filter(
-    (r) => UNFINISHED.includes(r.state) && !busy.some((d) => d.key === refKey(rowRef(r))),
-  );
-  if (failed.length || left.length)
-    lines.push(
-      `Confirm again (or run \`/cherrypick freeze ${escapeEntities(branch)}\`) to finish the rest; what is done is not repeated.`,
-    );
-  if (!removed.length && !failed.length && !busy.length) {
-    const all = rows.filter((r) => r.labelRemoved).length;
-    lines.push(
-      `Nothing was left to do: the freeze of ${b} for ${cutName(release)} is complete (${all} label${all === 1 ? '' : 's'} removed).`,
-    );
-  }
-  const head = failed.length
-    ? `*The freeze of ${b} did not fully complete.*`
-    : `*${b} is frozen for ${cutName(release)}.*`;
-  return { ok: failed.length === 0, text: `${head}\n${lines.join('\n')}` };
 }
