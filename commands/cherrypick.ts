@@ -181,25 +181,27 @@ function freezeSubcommands(): Subcommand[] {
     {
       name: 'freeze',
       usage: 'freeze release-1.XX',
-      summary: 'before a patch cut: preview, then remove the approval label from picks not ready to merge',
+      summary:
+        'release managers, before a patch cut: preview, then remove the approval label from picks not ready to merge',
       run: async (ctx) => ephemeral(await previewFreeze(ctx.deps, ctx.user, ctx.args)),
     },
     {
       name: 'unfreeze',
       usage: 'unfreeze release-1.XX',
-      summary: 'after the cut: put the label back on exactly the picks the freeze removed it from',
+      summary:
+        'release managers, after the cut: put the label back on exactly the picks the freeze removed it from',
       run: async (ctx) => ephemeral(await previewUnfreeze(ctx.deps, ctx.user, ctx.args)),
     },
     {
       name: 'mute',
       usage: 'mute release-1.XX',
-      summary: 'stop the ready-for-approval notices for a branch',
+      summary: 'release managers: stop the ready-for-approval notices for a branch',
       run: async (ctx) => ephemeral(say(await muteBranch(ctx.deps, ctx.user, ctx.args, true))),
     },
     {
       name: 'unmute',
       usage: 'unmute release-1.XX',
-      summary: 'turn them on again',
+      summary: "release managers: turn a branch's ready-for-approval notices on again",
       run: async (ctx) => ephemeral(say(await muteBranch(ctx.deps, ctx.user, ctx.args, false))),
     },
   ];
