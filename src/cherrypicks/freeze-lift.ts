@@ -74,8 +74,13 @@ export async function confirmUnfreeze(deps: Deps, user: string, previewId: strin
   if (!(await mayAct(deps, user)))
     return { ok: false, text: `:no_entry: ${whoCanApprove(deps)} Nothing was changed.` };
   const freeze = fs.get(preview.freezeId);
-  if (!freeze || freeze.state === 'lifted')
+  if (!freeze)
+    return { ok: false, text: `relbot has no record of this freeze of ${b}; nothing was changed.` };
+  if (freeze.state === 'lifted') {
+    // A click after the unfreeze finished: only the channel summary, if its post had failed, is left.
+    await postUnfreezeSummary(deps, freeze.id);
     return { ok: false, text: `${b} is unfrozen already; nothing was changed.` };
+  }
   fs.markLifting(freeze.id, user, nowIso(deps));
   const done: Done[] = [];
   for (const row of fs.prs(freeze.id)) {

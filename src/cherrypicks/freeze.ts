@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import type { Deps } from '../deps';
 import { UserError } from '../errors';
 import { nextCherryPickDeadline } from '../schedule/api';
@@ -92,13 +93,29 @@ export async function checkBranch(
   return { notReady, ready };
 }
 
-/** The patch release the next cut makes, from the schedule feature (undefined when it has none). */
+/**
+ * The patch release the next cut makes, from the schedule feature (null when it names none). A
+ * freeze happens between a release's cherry-pick deadline and its target date, when
+ * `nextCherryPickDeadline` (the next deadline not yet passed) already names the release after. So
+ * the schedule is asked as of each of the three weeks before now, and the release with the earliest
+ * target day not yet over wins.
+ */
 export function nextRelease(deps: Deps, branch: string): string | null {
+  const now = deps.clock.now();
+  let best: { release: string; target: DateTime } | undefined;
   try {
-    return nextCherryPickDeadline(deps, branch)?.release ?? null;
+    for (let days = 0; days <= 21; days++) {
+      const at = now.minus({ days });
+      const d = nextCherryPickDeadline({ ...deps, clock: { now: () => at } }, branch);
+      if (!d) continue;
+      const target = d.targetDate ?? d.deadline;
+      if (target.toUTC().endOf('day') < now) continue; // cut already
+      if (!best || target < best.target) best = { release: d.release, target };
+    }
   } catch {
     return null;
   }
+  return best?.release ?? null;
 }
 
 /** `/cherrypick freeze release-1.XX`: the preview (ephemeral), or a UserError that changes nothing. */

@@ -179,6 +179,15 @@ describe('patch-cut freeze and unfreeze', () => {
       { n: 0 },
     );
   });
+
+  it('between the cherry-pick deadline and the cut, the freeze names the release being cut', async () => {
+    // v1.36.3: deadline Fri 10 Jul (end of day AoE), target Tue 14 Jul. On the 12th the schedule's
+    // next deadline is already v1.36.4's, but the cut ahead is still v1.36.3.
+    h.clock.set('2026-07-12T09:00:00Z');
+    expect((await ask(h, RM, `freeze ${BRANCH}`)).text).toContain('for the v1.36.3 cut');
+    h.clock.set('2026-07-15T09:00:00Z');
+    expect((await ask(h, RM, `freeze ${BRANCH}`)).text).toContain('for the v1.36.4 cut');
+  });
 });
 
 describe('freeze under concurrency and GitHub failures', () => {
