@@ -402,16 +402,6 @@ export class FreezeStore {
     return res.changes === 1;
   }
 
-  /** The claim holder found the label already gone on a first attempt: not this freeze's doing. */
-  dropClaimed(freezeId: number, ref: PrRef, claimId: string, note: string): boolean {
-    const res = this.db
-      .prepare(
-        "UPDATE cherrypick_freeze_prs SET state = 'dropped', error = ?, claim_id = NULL WHERE freeze_id = ? AND repo = ? AND number = ? AND claim_id = ?",
-      )
-      .run(note, freezeId, repoOfRef(ref), ref.number, claimId);
-    return res.changes === 1;
-  }
-
   private audit(
     ref: PrRef,
     at: string,

@@ -242,15 +242,20 @@ export async function confirmFreeze(deps: Deps, user: string, previewId: string)
     checked.notReady.map((c) => ({ ref: c.ref, reasons: c.reasons })),
   );
   const readyNow = new Set(checked.ready.map((c) => c.key));
+  const labelled = new Set(now);
   const done: Done[] = [];
   for (const row of fs.prs(freeze.id)) {
     if (!UNFINISHED.includes(row.state)) continue;
     const ref = rowRef(row);
     const key = refKey(ref);
-    // Approved and ready now, and its label never came off: nothing to do. (A PR without the label
-    // now is not dropped here: an earlier attempt may have removed it, so removeOne decides.)
-    if (readyNow.has(key) && !row.labelRemoved) {
-      if (fs.settle(freeze.id, ref, 'dropped', 'ready when confirmed')) done.push({ key, what: 'dropped' });
+    // Approved and ready now, and its label never came off: nothing to do. Never attempted, and the
+    // label was not on it just now: someone else took it off (or the PR closed), not this freeze.
+    // Any other PR goes on: one with an earlier attempt may be missing the label because that
+    // attempt's DELETE landed and its answer was lost, so a 404 then counts as this freeze's removal.
+    const never = row.state === 'pending' && !row.labelRemoved;
+    if ((readyNow.has(key) && !row.labelRemoved) || (never && !labelled.has(key))) {
+      const note = readyNow.has(key) ? 'ready when confirmed' : 'the label was already off when confirmed';
+      if (fs.settle(freeze.id, ref, 'dropped', note)) done.push({ key, what: 'dropped' });
       continue;
     }
     done.push(await removeOne(deps, freeze.id, ref, user, freeze.release, preview.branch));
@@ -276,9 +281,6 @@ async function removeOne(
 ): Promise<Done> {
   const fs = freezeStoreOf(deps);
   const key = refKey(ref);
-  // A first attempt finding the label gone means someone else removed it; a resumed one (after a
-  // failure or a crash) may be finding its own DELETE, whose answer was lost.
-  const firstAttempt = fs.pr(freezeId, ref)?.state === 'pending';
   const claimId = fs.claim(freezeId, ref, 'remove', user, nowIso(deps), claimsStaleBefore(deps));
   if (!claimId) return { key, what: 'busy' };
   const row = fs.pr(freezeId, ref)!;
@@ -293,11 +295,9 @@ async function removeOne(
       );
     else {
       if (!row.labelRemoved) {
-        const was = await removeLabel(deps.github, ref, cfg.label);
-        if (was === 'absent' && firstAttempt) {
-          fs.dropClaimed(freezeId, ref, claimId, `${cfg.label} was already off`);
-          return { key, what: 'dropped' };
-        }
+        // 404 (already off) is this freeze's doing: the label was on when this Confirm read the PR,
+        // or an earlier attempt's DELETE landed (Octokit's own retry of a lost answer gets a 404 too).
+        await removeLabel(deps.github, ref, cfg.label);
         fs.mark(freezeId, ref, claimId, 'label_removed');
       }
       if (!row.commentDone) {
