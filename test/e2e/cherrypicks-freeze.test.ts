@@ -201,7 +201,7 @@ describe('freeze under concurrency and GitHub failures', () => {
     await h.stop();
   });
 
-  it('20 concurrent Confirm clicks by two release managers: one removal and one comment per PR, one summary', async () => {
+  it('20 concurrent Confirm clicks: one removal and one comment per PR, one summary; 10 concurrent unfreeze clicks: one restore per PR', async () => {
     const preview = await ask(h, RM, `freeze ${BRANCH}`);
     const b1 = h.slack.ephemeralsFor(RM).length;
     const b2 = h.slack.ephemeralsFor(RM2).length;
@@ -225,6 +225,25 @@ describe('freeze under concurrency and GitHub failures', () => {
     const all = [...answers(h, RM).slice(b1), ...answers(h, RM2).slice(b2)];
     expect(all).toHaveLength(20);
     expect(all.some((a) => a.includes('Removed the label from'))).toBe(true);
+
+    // Ten concurrent Confirm unfreeze clicks: the label goes back once per PR, one summary.
+    const unfreeze = await ask(h, RM, `unfreeze ${BRANCH}`);
+    const u1 = h.slack.ephemeralsFor(RM).length;
+    const u2 = h.slack.ephemeralsFor(RM2).length;
+    const unclicks = Array.from({ length: 10 }, (_, i) =>
+      h.driver.click(i % 2 ? RM : RM2, structuredClone(unfreeze.msg), 'cherrypick_unfreeze_confirm'),
+    );
+    expect((await Promise.all(unclicks)).every((r) => r.status === 200)).toBe(true);
+    await waitAnswers(h, RM, u1, 5);
+    await waitAnswers(h, RM2, u2, 5);
+    for (const n of NOT_READY_N) {
+      expect(h.github.callsTo('POST', `/repos/${CP_OWNER}/${CP_REPO}/issues/${n}/labels`)).toHaveLength(1);
+      expect(marked(h.github, n, UNFREEZE_MARK)).toHaveLength(1);
+      expect(hasApproval(h.github, n)).toBe(true);
+    }
+    await h.relbot.deps.outbound.drain();
+    expect(summaries(h.slack.channelMessages(CHANNEL), 'unfreeze')).toHaveLength(1);
+    expect(h.db.prepare('SELECT state FROM cherrypick_freezes').all()).toEqual([{ state: 'lifted' }]);
   });
 
   it('GitHub 502s on one PR: reported per PR; Confirm again finishes only that one', async () => {
