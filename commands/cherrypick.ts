@@ -20,6 +20,7 @@ import {
   cpConfig,
   discover,
   FREEZE_ACTIONS,
+  FREEZE_PREVIEW_ACTION,
   frozenOf,
   gatesOf,
   isDryRun,
@@ -224,6 +225,13 @@ function registerFreezeButtons(app: App, deps: Deps): void {
     });
   confirm(FREEZE_ACTIONS.confirm, confirmFreeze);
   confirm(FREEZE_ACTIONS.unfreezeConfirm, confirmUnfreeze);
+  // The patch-cut reminder's "Preview … freeze": the same preview as `/cherrypick freeze`, for the clicker.
+  registerAction(app, deps, {
+    feature: FEATURE,
+    actionId: FREEZE_PREVIEW_ACTION,
+    name: 'cherrypick_freeze_preview',
+    run: async (ctx) => ({ ...(await previewFreeze(ctx.deps, ctx.user, [ctx.value ?? ''])) }),
+  });
   registerAction(app, deps, {
     feature: FEATURE,
     actionId: FREEZE_ACTIONS.cancel,

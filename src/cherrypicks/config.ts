@@ -76,6 +76,8 @@ export const cherrypicksConfig = z
      * "Ready for approval" notices to the approvers' user groups when a waiting pick's gates all
      * pass: at most one message per channel every `batchMinutes` (a burst becomes one message).
      */
+    /** After a branch's cherry-pick deadline, remind the release managers to preview the freeze. */
+    freezeReminder: z.boolean().default(true),
     readyNotice: z
       .object({
         enabled: z.boolean().default(readyNoticeDefaults.enabled),
@@ -98,6 +100,7 @@ export const cherrypicksConfig = z
     retry: retryDefaults,
     claimTimeoutMinutes: 10,
     maxCandidates: 300,
+    freezeReminder: true,
     readyNotice: readyNoticeDefaults,
   });
 

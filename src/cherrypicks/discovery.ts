@@ -1,6 +1,7 @@
 import type { Deps } from '../deps';
 import { escapeEntities } from '../slack/escape';
 import { refreshCard, track } from './cards';
+import { remindFreezes } from './freeze-reminder';
 import { type GateResult, hasLabel, type PullSnapshot } from './gates';
 import {
   describeGitHubError,
@@ -135,7 +136,8 @@ export async function discover(deps: Deps): Promise<string> {
     }
   }
   const notices = await flushReadyNotices(deps);
-  const detail = `${seen.size} found, ${tracked} tracked, ${skipped} not on a release branch, ${gone} re-read, ${failed} failed${notices ? `, ${notices} ready-for-approval notice${notices === 1 ? '' : 's'} posted` : ''}`;
+  const reminders = await remindFreezes(deps);
+  const detail = `${seen.size} found, ${tracked} tracked, ${skipped} not on a release branch, ${gone} re-read, ${failed} failed${notices ? `, ${notices} ready-for-approval notice${notices === 1 ? '' : 's'} posted` : ''}${reminders ? ', freeze reminder posted' : ''}`;
   if (failed > 0 && tracked === 0 && gone === 0 && seen.size > 0)
     throw new Error(`discovery failed: ${detail}`);
   return detail;

@@ -101,8 +101,16 @@ export async function checkBranch(
  * target day not yet over wins.
  */
 export function nextRelease(deps: Deps, branch: string): string | null {
+  return nextCut(deps, branch)?.release ?? null;
+}
+
+/** The next cut of `branch` (see nextRelease): its release, cherry-pick deadline and target day. */
+export function nextCut(
+  deps: Deps,
+  branch: string,
+): { release: string; deadline: DateTime; target: DateTime } | undefined {
   const now = deps.clock.now();
-  let best: { release: string; target: DateTime } | undefined;
+  let best: { release: string; deadline: DateTime; target: DateTime } | undefined;
   try {
     for (let days = 0; days <= 21; days++) {
       const at = now.minus({ days });
@@ -110,12 +118,12 @@ export function nextRelease(deps: Deps, branch: string): string | null {
       if (!d) continue;
       const target = d.targetDate ?? d.deadline;
       if (target.toUTC().endOf('day') < now) continue; // cut already
-      if (!best || target < best.target) best = { release: d.release, target };
+      if (!best || target < best.target) best = { release: d.release, deadline: d.deadline, target };
     }
   } catch {
-    return null;
+    return undefined;
   }
-  return best?.release ?? null;
+  return best;
 }
 
 /** `/cherrypick freeze release-1.XX`: the preview (ephemeral), or a UserError that changes nothing. */

@@ -188,6 +188,39 @@ describe('patch-cut freeze and unfreeze', () => {
     h.clock.set('2026-07-15T09:00:00Z');
     expect((await ask(h, RM, `freeze ${BRANCH}`)).text).toContain('for the v1.36.4 cut');
   });
+
+  it('after the cherry-pick deadline, one reminder per cut day offers the freeze preview to release managers', async () => {
+    const reminders = () =>
+      h.slack
+        .channelMessages(CHANNEL)
+        .filter((m) =>
+          String(m.metadata?.event_payload?.key ?? '').startsWith('cherrypick-freeze-reminder:'),
+        );
+    h.clock.set('2026-07-09T09:00:00Z'); // before the deadline: nothing
+    await h.relbot.jobs.run('cherrypick-discovery');
+    expect(reminders()).toHaveLength(0);
+    h.clock.set('2026-07-12T09:00:00Z');
+    await h.relbot.jobs.run('cherrypick-discovery');
+    h.clock.set('2026-07-12T09:05:00Z');
+    await h.relbot.jobs.run('cherrypick-discovery');
+    await h.relbot.deps.outbound.drain();
+    expect(reminders()).toHaveLength(1);
+    const reminder = reminders()[0]!;
+    expect(msgText(reminder)).toContain('Patch cut ahead on Tue 14 Jul');
+    expect(msgText(reminder)).toContain('v1.36.3');
+    expect(msgText(reminder)).toContain('<!subteam^');
+    const refused = await click(h, people.member.id, reminder, 'cherrypick_freeze_preview:release-1.36');
+    expect(refused).toContain('can approve or reject cherry-picks');
+    const before = h.slack.ephemeralsFor(RM).length;
+    await h.driver.click(RM, reminder, 'cherrypick_freeze_preview:release-1.36');
+    const [preview] = await waitAnswers(h, RM, before);
+    expect(preview).toContain('for the v1.36.3 cut?');
+    expect(h.db.prepare("SELECT COUNT(*) AS n FROM cherrypick_freezes WHERE state = 'active'").get()).toEqual(
+      {
+        n: 0,
+      },
+    );
+  });
 });
 
 describe('freeze under concurrency and GitHub failures', () => {

@@ -152,6 +152,14 @@ describe('freeze and ready notices: every message', () => {
     book.record('freeze.unmute', (await command(RM, 'unmute release-1.36')).answer);
     book.record('freeze.error-not-muted', (await command(RM, 'unmute release-1.36')).answer);
   });
+
+  test('the reminder after the cherry-pick deadline', async () => {
+    h.clock.set('2026-07-12T09:00:00Z');
+    const m = mark();
+    await h.relbot.jobs.run('cherrypick-discovery');
+    await h.relbot.deps.outbound.drain();
+    book.record('freeze.reminder', sentSince(h.slack, m).find(keyed('cherrypick-freeze-reminder:')));
+  });
 });
 
 describeBookChecks(book);
