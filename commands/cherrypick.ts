@@ -15,15 +15,23 @@ import {
   approve,
   approveAll,
   assertKnownBranch,
+  confirmFreeze,
+  confirmUnfreeze,
   cpConfig,
   discover,
+  FREEZE_ACTIONS,
+  FREEZE_PREVIEW_ACTION,
+  frozenOf,
   gatesOf,
   isDryRun,
   LookupError,
   lookup,
   mayAct,
+  muteBranch,
   notAnApproverPlain,
   type Outcome,
+  previewFreeze,
+  previewUnfreeze,
   reject,
   retry,
   safeDeadline,
@@ -38,7 +46,13 @@ import { UserError } from '../src/errors';
 import type { Feature } from '../src/feature';
 import { defineJob } from '../src/jobs/runner';
 import { channelRef, cut, cutMrkdwn, LIMITS, type Message, section } from '../src/slack/blocks';
-import { type CommandContext, type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
+import {
+  type CommandContext,
+  type CommandSpec,
+  type Reply,
+  registerCommand,
+  type Subcommand,
+} from '../src/slack/command';
 import { escapeEntities } from '../src/slack/escape';
 import { type ActionAnswer, registerAction, registerView, type ViewAnswer } from '../src/slack/interactions';
 
@@ -95,6 +109,7 @@ export const spec: CommandSpec = {
           dryRun: isDryRun(ctx.deps),
           deadline: safeDeadline(ctx.deps, row.base),
           timezone: await ctx.deps.directory.timeZone(ctx.user, ctx.deps.config.timezone),
+          frozen: frozenOf(ctx.deps, ref),
         });
         const channel = row.cardChannel ?? channelFor(ctx.deps.config, 'cherrypicks');
         const intro = `The card for ${escapeEntities(refKey(ref))} is in ${channelRef(channel)}; approve or reject it there.`;
@@ -154,8 +169,75 @@ export const spec: CommandSpec = {
         };
       },
     },
+    ...freezeSubcommands(),
   ],
 };
+
+// ------------------------------------------------------- patch-cut freeze and ready notices
+
+/** `freeze`, `unfreeze`, `mute`, `unmute` (release managers): each answers privately. */
+function freezeSubcommands(): Subcommand[] {
+  const ephemeral = (m: Message): Reply => ({ response_type: 'ephemeral', ...m });
+  return [
+    {
+      name: 'freeze',
+      usage: 'freeze release-1.XX',
+      summary:
+        'release managers, before a patch cut: preview, then remove the approval label from picks not ready to merge',
+      run: async (ctx) => ephemeral(await previewFreeze(ctx.deps, ctx.user, ctx.args)),
+    },
+    {
+      name: 'unfreeze',
+      usage: 'unfreeze release-1.XX',
+      summary:
+        'release managers, after the cut: put the label back on exactly the picks the freeze removed it from',
+      run: async (ctx) => ephemeral(await previewUnfreeze(ctx.deps, ctx.user, ctx.args)),
+    },
+    {
+      name: 'mute',
+      usage: 'mute release-1.XX',
+      summary: 'release managers: stop the ready-for-approval notices for a branch',
+      run: async (ctx) => ephemeral(say(await muteBranch(ctx.deps, ctx.user, ctx.args, true))),
+    },
+    {
+      name: 'unmute',
+      usage: 'unmute release-1.XX',
+      summary: "release managers: turn a branch's ready-for-approval notices on again",
+      run: async (ctx) => ephemeral(say(await muteBranch(ctx.deps, ctx.user, ctx.args, false))),
+    },
+  ];
+}
+
+/** The freeze preview's buttons: Confirm (freeze or unfreeze) answers with what was done; Cancel replaces the preview. */
+function registerFreezeButtons(app: App, deps: Deps): void {
+  const confirm = (
+    actionId: string,
+    run: (deps: Deps, user: string, previewId: string) => Promise<Outcome>,
+  ) =>
+    registerAction(app, deps, {
+      feature: FEATURE,
+      actionId,
+      async run(ctx) {
+        if (!ctx.value || ctx.value.length > 64)
+          return { ...say('That button does not name a freeze preview.'), outcome: 'bad_input' };
+        return outcomeAnswer(await run(ctx.deps, ctx.user, ctx.value));
+      },
+    });
+  confirm(FREEZE_ACTIONS.confirm, confirmFreeze);
+  confirm(FREEZE_ACTIONS.unfreezeConfirm, confirmUnfreeze);
+  // The patch-cut reminder's "Preview … freeze": the same preview as `/cherrypick freeze`, for the clicker.
+  registerAction(app, deps, {
+    feature: FEATURE,
+    actionId: FREEZE_PREVIEW_ACTION,
+    name: 'cherrypick_freeze_preview',
+    run: async (ctx) => ({ ...(await previewFreeze(ctx.deps, ctx.user, [ctx.value ?? ''])) }),
+  });
+  registerAction(app, deps, {
+    feature: FEATURE,
+    actionId: FREEZE_ACTIONS.cancel,
+    run: async () => ({ ...say('Cancelled. Nothing was changed.'), replace: true }),
+  });
+}
 
 /** The branch `list` names: undefined for all branches, null when the words are not one release branch. */
 function listBranch(ctx: CommandContext): string | undefined | null {
@@ -307,6 +389,7 @@ export const feature: Feature = {
     registerDecision(app, deps, ACTIONS.retry, retry);
     registerRejectButton(app, deps);
     registerRejectModal(app, deps);
+    registerFreezeButtons(app, deps);
   },
   jobs: (deps) => [defineJob(deps, 'cherrypick-discovery', discover)],
 };

@@ -58,6 +58,8 @@ export interface CardInput {
   timezone: string;
   /** Script hint for the original PR on branches without a pick. */
   supportedBranches?: string[];
+  /** A patch-cut freeze removed the label from this pick (freeze-blocks.ts `frozenCardLine`). */
+  frozen?: string;
 }
 
 /** The next cherry-pick deadline of the card's branch, and the zone the schedule's date is in. */
@@ -206,6 +208,7 @@ export function renderCard(input: CardInput): Card {
     );
   }
   blocks.push(section(statusLine(input)));
+  if (input.frozen && row.prState === 'open') blocks.push(section(input.frozen));
   if (input.dryRun && live && row.state !== 'approved')
     blocks.push(context(':test_tube: Dry run: relbot logs GitHub writes instead of making them.'));
 

@@ -2,7 +2,10 @@ import type { Deps } from '../deps';
 import { channelFor } from '../deps';
 import { nextCherryPickDeadline } from '../schedule/api';
 import { type CardDeadline, cardHash, renderCard } from './blocks';
+import { frozenCardLine } from './freeze-blocks';
+import { FreezeStore } from './freeze-store';
 import { hasLabel, type PullSnapshot } from './gates';
+import { noteReadiness } from './ready';
 import { type PrRef, refKey, rowRef } from './refs';
 import { cpConfig, gatesOf, isDryRun, nowIso, storeOf } from './shared';
 import type { PickRow } from './store';
@@ -42,6 +45,7 @@ export async function refreshCard(deps: Deps, ref: PrRef): Promise<void> {
       dryRun: isDryRun(deps),
       deadline: safeDeadline(deps, row.base),
       timezone: deps.config.timezone,
+      frozen: frozenOf(deps, ref),
     });
     const hash = cardHash(card);
     try {
@@ -66,6 +70,19 @@ export async function refreshCard(deps: Deps, ref: PrRef): Promise<void> {
       deps.log.error({ err, pr: key }, 'cherry-pick card could not be posted or updated');
     }
   });
+}
+
+/** The card's freeze line while a patch-cut freeze has this pick's label off. */
+export function frozenOf(deps: Deps, ref: PrRef): string | undefined {
+  const f = new FreezeStore(deps.db).frozenRow(ref);
+  return f
+    ? frozenCardLine({
+        branch: f.branch,
+        release: f.release,
+        reasons: f.reasons,
+        label: cpConfig(deps).label,
+      })
+    : undefined;
 }
 
 /** Refreshes the card of each of `row`'s siblings (picks of the same original on other branches). */
@@ -95,6 +112,7 @@ export async function track(deps: Deps, s: PullSnapshot): Promise<PickRow> {
   if (s.state === 'open' && hasLabel(s.labels, cpConfig(deps).label))
     store.markApprovedOnGitHub(ref, nowIso(deps), cpConfig(deps).label);
   const row = store.get(ref)!;
+  noteReadiness(deps, row, gatesOf(deps, row.snapshot));
   await refreshCard(deps, ref);
   await refreshSiblingCards(deps, row);
   return store.get(ref)!;

@@ -34,6 +34,7 @@ const regex = z
   );
 
 const retryDefaults = { attempts: 3, backoffMs: 2000 };
+const readyNoticeDefaults = { enabled: true, batchMinutes: 5 };
 
 /** relbot.yaml `cherrypicks:` block. */
 export const cherrypicksConfig = z
@@ -71,6 +72,19 @@ export const cherrypicksConfig = z
     claimTimeoutMinutes: z.number().int().min(1).max(1440).default(10),
     /** Upper bound on search results read per discovery run. */
     maxCandidates: z.number().int().min(1).max(1000).default(300),
+    /**
+     * "Ready for approval" notices to the approvers' user groups when a waiting pick's gates all
+     * pass: at most one message per channel every `batchMinutes` (a burst becomes one message).
+     */
+    /** After a branch's cherry-pick deadline, remind the release managers to preview the freeze. */
+    freezeReminder: z.boolean().default(true),
+    readyNotice: z
+      .object({
+        enabled: z.boolean().default(readyNoticeDefaults.enabled),
+        batchMinutes: z.number().int().min(1).max(240).default(readyNoticeDefaults.batchMinutes),
+      })
+      .strict()
+      .default(readyNoticeDefaults),
   })
   .strict()
   .default({
@@ -86,6 +100,8 @@ export const cherrypicksConfig = z
     retry: retryDefaults,
     claimTimeoutMinutes: 10,
     maxCandidates: 300,
+    freezeReminder: true,
+    readyNotice: readyNoticeDefaults,
   });
 
 export type CherrypicksConfig = z.infer<typeof cherrypicksConfig>;

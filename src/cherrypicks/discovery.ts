@@ -1,6 +1,7 @@
 import type { Deps } from '../deps';
 import { escapeEntities } from '../slack/escape';
 import { refreshCard, track } from './cards';
+import { remindFreezes } from './freeze-reminder';
 import { type GateResult, hasLabel, type PullSnapshot } from './gates';
 import {
   describeGitHubError,
@@ -10,6 +11,7 @@ import {
   type SearchItem,
   searchPulls,
 } from './github';
+import { flushReadyNotices } from './ready';
 import { isScriptTitle, type PrRef, parseOriginals, refKey, rowRef } from './refs';
 import { claimsStaleBefore, cpConfig, gatesOf, nowIso, storeOf, watchedRepo, watchedRepos } from './shared';
 import type { PickRow } from './store';
@@ -133,7 +135,9 @@ export async function discover(deps: Deps): Promise<string> {
       deps.log.warn({ err, pr: refKey(ref) }, 'cherry-pick discovery could not re-read a PR');
     }
   }
-  const detail = `${seen.size} found, ${tracked} tracked, ${skipped} not on a release branch, ${gone} re-read, ${failed} failed`;
+  const notices = await flushReadyNotices(deps);
+  const reminders = await remindFreezes(deps);
+  const detail = `${seen.size} found, ${tracked} tracked, ${skipped} not on a release branch, ${gone} re-read, ${failed} failed${notices ? `, ${notices} ready-for-approval notice${notices === 1 ? '' : 's'} posted` : ''}${reminders ? ', freeze reminder posted' : ''}`;
   if (failed > 0 && tracked === 0 && gone === 0 && seen.size > 0)
     throw new Error(`discovery failed: ${detail}`);
   return detail;

@@ -215,3 +215,64 @@ export async function postCommentOnce(
   }
   throw lastErr;
 }
+
+/**
+ * Removes `label` from a PR. Deleting is idempotent in effect: GitHub answers 404 when the label is
+ * not (or no longer) on the PR, which means it is gone, as wanted. Returns whether it was there.
+ */
+export async function removeLabel(gh: GitHub, ref: PrRef, label: string): Promise<'removed' | 'absent'> {
+  try {
+    await gh.rest.issues.removeLabel({
+      owner: ref.owner,
+      repo: ref.repo,
+      issue_number: ref.number,
+      name: label,
+    });
+    return 'removed';
+  } catch (err) {
+    if (httpStatus(err) === 404) return 'absent';
+    throw err;
+  }
+}
+
+/** An open PR on a branch, as the pulls list gives it (labels and head commit included). */
+export interface BranchPull {
+  owner: string;
+  repo: string;
+  number: number;
+  title: string;
+  author: string;
+  labels: string[];
+  headSha: string;
+  htmlUrl: string;
+}
+
+/**
+ * The open PRs against `base` in one repository (the pulls list, not search: search requests are
+ * spaced seconds apart by the throttling plugin, and this list is exact for a branch).
+ */
+export async function listBranchPulls(
+  gh: GitHub,
+  repoName: string,
+  base: string,
+  max = 1000,
+): Promise<BranchPull[]> {
+  const [owner, repo] = repoName.split('/') as [string, string];
+  const out: BranchPull[] = [];
+  for (let page = 1; out.length < max && page <= 10; page++) {
+    const { data } = await gh.rest.pulls.list({ owner, repo, base, state: 'open', per_page: 100, page });
+    for (const p of data)
+      out.push({
+        owner,
+        repo,
+        number: p.number,
+        title: p.title,
+        author: p.user?.login ?? 'ghost',
+        labels: p.labels.map((l) => l.name ?? '').filter(Boolean),
+        headSha: p.head.sha,
+        htmlUrl: p.html_url,
+      });
+    if (data.length < 100) break;
+  }
+  return out;
+}

@@ -6,6 +6,8 @@ import { m005_shadows } from './005_shadows';
 import { m006_data_versions } from './006_data_versions';
 import { m007_shadow_publish_declines } from './007_shadow_publish_declines';
 import { m008_home_personal_reminders } from './008_home_personal_reminders';
+import { m010_cherrypick_freezes } from './010_cherrypick_freezes';
+import { m011_cherrypick_ready } from './011_cherrypick_ready';
 import { m012_shadow_write_back } from './012_shadow_write_back';
 
 import type { Migration } from './types';
@@ -21,5 +23,7 @@ export const migrations: Migration[] = [
   m006_data_versions,
   m007_shadow_publish_declines,
   m008_home_personal_reminders,
+  m010_cherrypick_freezes,
+  m011_cherrypick_ready,
   m012_shadow_write_back,
 ];
