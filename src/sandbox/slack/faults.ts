@@ -17,6 +17,11 @@ export interface SlackFault {
    * client killed while waiting for Slack's answer leaves behind (crash tests).
    */
   holdResponseMs?: number;
+  /**
+   * Apply the call normally, then answer this HTTP status instead of its result: an answer lost on
+   * its way back (the client cannot tell whether the call took effect).
+   */
+  lostAnswerStatus?: number;
 }
 
 export class SlackFaults {

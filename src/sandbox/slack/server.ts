@@ -171,6 +171,10 @@ export class SlackEmulator extends SlackWorkspace {
     this.record(method, args, result.ok === true, 200, result.ok ? undefined : String(result.error));
     if (fault?.holdResponseMs) await this.delay(fault.holdResponseMs);
     if (res.destroyed || res.writableEnded) return;
+    if (fault?.lostAnswerStatus) {
+      res.writeHead(fault.lostAnswerStatus, { 'content-type': 'text/plain' });
+      return res.end('upstream error');
+    }
     this.send(res, 200, result);
   }
 

@@ -68,7 +68,11 @@ function timelineOf(cycle: CycleDoc, allDayZone: string): CycleTimeline {
     })
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.name.localeCompare(b.name));
   const start = milestones[0]?.at ?? '';
-  const end = milestones.map((m) => m.end).sort().at(-1) ?? start;
+  const end =
+    milestones
+      .map((m) => m.end)
+      .sort()
+      .at(-1) ?? start;
   return { version: cycle.version, start, end, milestones };
 }
 
