@@ -115,7 +115,10 @@ export const spec: CommandSpec = {
         }
         throw new UserError(
           `The chart was not shared: ${shared.reason ?? 'the upload failed'}.`,
-          `${shared.chart.fallback} Try again in a few minutes; \`/blockers ${milestone}\` lists the blockers as text.`,
+          `${shared.chart.fallback} ${shared.hint ?? ''} \`/blockers ${milestone}\` lists the blockers as text.`.replace(
+            / {2,}/g,
+            ' ',
+          ),
         );
       },
     },

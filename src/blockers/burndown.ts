@@ -69,22 +69,35 @@ export interface ShareOutcome {
   outcome: 'shared' | 'already' | 'render_failed' | 'upload_failed';
   fileId?: string;
   chart: Burndown;
-  /** What went wrong, in words (render_failed, upload_failed). */
+  /** What went wrong, in words, and what to do (render_failed, upload_failed). */
   reason?: string;
+  hint?: string;
 }
 
-/** Why an upload failed, as a short human reason. */
+/** Why an upload failed, as a short human reason, and what to do about it. */
 export function describeUploadError(err: unknown): string {
+  return uploadProblem(err).reason;
+}
+
+export function uploadProblem(err: unknown): { reason: string; hint: string } {
+  const later = 'Try again in a few minutes.';
   if (err instanceof SlackFileError) {
     if (err.code === 'missing_scope')
-      return 'relbot lacks the files:write scope (reinstall the app with the manifest)';
+      return {
+        reason: 'relbot lacks the files:write scope',
+        hint: 'An admin reinstalls the app from manifest.yml, which asks for files:write.',
+      };
     if (err.code === 'channel_not_found' || err.code === 'not_in_channel')
-      return `Slack answered ${err.code}: relbot cannot share files in this conversation`;
-    return `Slack answered ${err.code} (${err.method})`;
+      return {
+        reason: `Slack answered ${err.code}: relbot cannot share files in this conversation`,
+        hint: 'Invite relbot here, or ask in a channel it is in.',
+      };
+    return { reason: `Slack answered ${err.code} (${err.method})`, hint: later };
   }
-  if (err instanceof SlackUnavailable) return `Slack was unavailable: ${err.message}`;
-  if (err instanceof ChartBusy) return err.message;
-  return String((err as Error)?.message ?? err).slice(0, 160);
+  if (err instanceof SlackUnavailable)
+    return { reason: `Slack is unavailable (${err.message})`, hint: later };
+  if (err instanceof ChartBusy) return { reason: err.message, hint: later };
+  return { reason: String((err as Error)?.message ?? err).slice(0, 160), hint: later };
 }
 
 /**
@@ -138,12 +151,12 @@ export async function shareChart(
       { err, key: opts.key, milestone: opts.milestone },
       `blockers: chart ${outcome.replace('_', ' ')}`,
     );
+    const problem = uploadProblem(err);
     return {
       outcome,
       chart,
-      reason: renderFailed
-        ? `the chart could not be drawn (${describeUploadError(err)})`
-        : describeUploadError(err),
+      reason: renderFailed ? `the chart could not be drawn (${problem.reason})` : problem.reason,
+      hint: problem.hint,
     };
   }
 }
@@ -185,6 +198,7 @@ export async function digestChart(
     milestone,
     by,
     trigger: 'digest',
-    comment: () => `Blocker burndown of ${milestone} for this digest (by ${by === 'kind' ? 'kind' : 'SIG'}).`,
+    comment: () =>
+      `Blocker burndown of ${milestone} (by ${by === 'kind' ? 'kind' : 'SIG'}), for the digest above.`,
   });
 }

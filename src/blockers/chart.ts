@@ -144,11 +144,12 @@ export function burndown(input: BurndownInput): Burndown {
     const at = Date.parse(m.at);
     return at >= min && at <= max;
   });
-  const rule = (at: number, label: string, color: string, type: string) => ({
+  // Milestone labels run down from the top of their rule; today's up from the bottom, clear of them.
+  const rule = (at: number, label: string, color: string, type: string, position = 'insideEndTop') => ({
     xAxis: at,
     name: label,
     lineStyle: { color, type, width: 1.5 },
-    label: { formatter: label, color, position: 'insideEndTop', fontSize: 11, fontFamily: FONT_FAMILY },
+    label: { formatter: label, color, position, fontSize: 11, fontFamily: FONT_FAMILY },
   });
   const fallback = fallbackLine(input.milestone, input.days, input.now);
   const byText =
@@ -198,7 +199,7 @@ export function burndown(input: BurndownInput): Burndown {
         stack: 'blockers',
         areaStyle: { opacity: 0.75 },
         lineStyle: { width: 1 },
-        symbol: days.length === 1 ? 'circle' : 'none',
+        symbol: days.length <= 3 ? 'circle' : 'none',
         symbolSize: 8,
         data: s.values.map((v, i) => [dayMs(days[i]!), v]),
       })),
@@ -214,7 +215,7 @@ export function burndown(input: BurndownInput): Burndown {
           animation: false,
           data: [
             ...markers.map((m) => rule(Date.parse(m.at), m.label, MARKER_COLOR[m.kind], 'solid')),
-            rule(nowMs, 'today', '#cd2553', 'dashed'),
+            rule(nowMs, 'today', '#cd2553', 'dashed', 'insideStartTop'),
           ],
         },
       },

@@ -32,9 +32,14 @@ export interface PageData {
   current?: string;
 }
 
-const utc = (iso: string, allDay: boolean) => {
+/** An instant in UTC, or an all-day row's day(s) (`end` is the exclusive end of its last day). */
+const utc = (iso: string, end?: string) => {
   const d = DateTime.fromISO(iso, { zone: 'utc' });
-  return allDay ? d.toFormat('ccc d LLL yyyy') : d.toFormat("ccc d LLL yyyy, HH:mm 'UTC'");
+  if (!end) return d.toFormat("ccc d LLL yyyy, HH:mm 'UTC'");
+  const last = DateTime.fromISO(end, { zone: 'utc' }).minus({ days: 1 });
+  return last.toISODate()! > d.toISODate()!
+    ? `${d.toFormat('ccc d LLL')} – ${last.toFormat('ccc d LLL yyyy')}`
+    : d.toFormat('ccc d LLL yyyy');
 };
 
 /** "today", "in 3 days", "12 days ago" (UTC calendar days). */
@@ -54,7 +59,7 @@ function scheduleSection(d: PageData): string {
     const allDay = m.end !== m.at;
     const past = Date.parse(allDay ? m.end : m.at) <= d.now.toMillis();
     const marker = m.marker ? ` <span class="tag ${m.marker.kind}">${escapeHtml(m.marker.label)}</span>` : '';
-    return `<tr class="${past ? 'past' : ''}${m.marker ? ' key' : ''}"><td>${escapeHtml(m.name)}${marker}</td><td>${escapeHtml(m.who ?? '')}</td><td>${utc(m.at, allDay)}</td><td>${relativeDays(m.at, d.now)}</td></tr>`;
+    return `<tr class="${past ? 'past' : ''}${m.marker ? ' key' : ''}"><td>${escapeHtml(m.name)}${marker}</td><td>${escapeHtml(m.who ?? '')}</td><td>${utc(m.at, allDay ? m.end : undefined)}</td><td>${relativeDays(m.at, d.now)}</td></tr>`;
   });
   return `<section><h2>Schedule</h2><table><thead><tr><th>Milestone</th><th>Who</th><th>When (UTC)</th><th>From today</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
