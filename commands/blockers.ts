@@ -110,7 +110,7 @@ export const spec: CommandSpec = {
           comment: (c) => `${c.fallback} (asked with \`/blockers chart\`)`,
         });
         if (shared.outcome === 'shared' || shared.outcome === 'already') {
-          const text = `:chart_with_upwards_trend: Shared the burndown chart of ${milestone} (by ${by === 'kind' ? 'kind' : 'SIG'}) in this conversation. ${shared.chart.fallback}`;
+          const text = `:chart_with_downwards_trend: Shared the burndown chart of ${milestone} (by ${by === 'kind' ? 'kind' : 'SIG'}) in this conversation. ${shared.chart.fallback}`;
           return { response_type: 'ephemeral', text, blocks: [section(text)] };
         }
         throw new UserError(

@@ -180,7 +180,7 @@ export const chartKey = (digestKey: string) => `${digestKey}:chart`;
 /** The digest's line with the chart's numbers (shown whether or not the image gets through). */
 export function digestChartLine(deps: Deps, milestone: string): string {
   const by = deps.config.blockers.digest.chart;
-  return `:chart_with_upwards_trend: ${burndownOf(deps, milestone, by === 'kind' ? 'kind' : 'sig').fallback}`;
+  return `:chart_with_downwards_trend: ${burndownOf(deps, milestone, by === 'kind' ? 'kind' : 'sig').fallback}`;
 }
 
 /** The digest's chart, once per digest key (undefined when `blockers.digest.chart` is off). */

@@ -91,7 +91,7 @@ describe('the digest’s burndown chart', () => {
     expect(uploadState(c, key)).toBe('url'); // the file_id of step 1 is recorded: as after a crash there
     const digestText = allText(digests(c)[0]!.blocks);
     expect(digestText).toContain(
-      ':chart_with_upwards_trend: Open blockers in v1.37: 5 today; peak 5 on Mon 6 Jul.',
+      ':chart_with_downwards_trend: Open blockers in v1.37: 5 today; peak 5 on Mon 6 Jul.',
     );
 
     // Restart; the next wake-up resumes the chart (not the digest) with a fresh upload URL.
