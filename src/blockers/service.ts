@@ -380,7 +380,7 @@ export async function measureDigestRequests(
     fresh: count.fresh,
     notModified: count.notModified,
     items: items.length,
-    blocks: rendered.blocks.length,
+    blocks: rendered.blocks.length + 1, // and the chart's line (digestChartLine)
   };
 }
 
