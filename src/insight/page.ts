@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CustomRoute } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { burndownMilestones, burndownVersion, type PageBurndown, pageBurndown } from '../blockers/api/page';
 import { cherryPickQueue, type QueuedPick } from '../cherrypicks/api/page';
@@ -125,7 +124,14 @@ export function unknownCyclePage(asked: string, known: string[]): string {
 
 const CACHE_MS = 60_000;
 
-export function releasePageRoutes(deps: Deps): CustomRoute[] {
+/** An HTTP route as the composition root mounts it (Bolt's CustomRoute, which features do not import). */
+export interface PageRoute {
+  path: string;
+  method: string[];
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export function releasePageRoutes(deps: Deps): PageRoute[] {
   // Charts are drawn in a worker (≈0.2 s); a page view reuses a drawing while its data is unchanged.
   const cache = new Map<string, { at: number; burndown: PageBurndown }>();
   const known = () => {
