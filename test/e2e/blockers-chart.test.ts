@@ -1,10 +1,13 @@
+import { burndownOf } from '../../src/blockers/burndown';
 import { ManualClock } from '../../src/clock';
 import { GitHubEmulator } from '../../src/sandbox/github/server';
 import { CHANNEL, people } from '../../src/sandbox/seed';
 import { seedBlockers } from '../../src/sandbox/seed-blockers';
+import { CP, seedCherrypicks } from '../../src/sandbox/seed-cherrypicks';
 import { seedSchedule } from '../../src/sandbox/seed-schedule';
 import { revokeScope, sharedFiles, uploadedFiles } from '../../src/sandbox/slack/files';
 import { allText } from '../helpers/blockers-text';
+import { stateOf, trackByCommand } from '../helpers/cherrypicks';
 import { type Harness, startHarness, textOf } from '../helpers/harness';
 
 /**
@@ -123,6 +126,12 @@ describe('the digest’s burndown chart', () => {
     for (const i of blocking) bySig[i.sigs[0] ?? ''] = (bySig[i.sigs[0] ?? ''] ?? 0) + 1;
     expect(JSON.parse(row.by_sig_json)).toEqual(bySig);
     expect(shared[0]!.altText).toContain('Open blockers in v1.37: 5 today; peak 5 on Mon 6 Jul.');
+    // …and so are the chart option's: one point per stacked SIG, adding up to the snapshot's count.
+    const chart = burndownOf(h.relbot.deps, 'v1.37', 'sig');
+    expect(chart.totals).toEqual([5]);
+    expect(Object.fromEntries(chart.series.map((s) => [s.name, s.values]))).toEqual(
+      Object.fromEntries(Object.entries(bySig).map(([sig, n]) => [sig ? `sig/${sig}` : 'no SIG', [n]])),
+    );
 
     // Woken again and restarted: nothing more.
     await restart(c);
@@ -214,6 +223,12 @@ describe('the /release page', () => {
     c = await setup();
     const { h } = c;
     await h.relbot.jobs.run(JOB);
+    // The queue: one pick approved (not merged yet), one pending.
+    seedCherrypicks(c.gh);
+    const approved = await trackByCommand(h, people.member.id, CP.green136);
+    await trackByCommand(h, people.member.id, CP.green135);
+    await h.driver.click(people.approver.id, approved, 'cherrypick_approve');
+    await h.slack.waitFor(() => stateOf(h, CP.green136) === 'approved');
     const page = await fetch(`${h.url}/release/1.37`);
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -224,6 +239,10 @@ describe('the /release page', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('Open blockers in v1.37: 5 today; peak 5 on Mon 6 Jul.');
     expect(html).toContain('Cherry-pick queue');
+    const row = (n: number) => html.split('<tr>').find((r) => r.includes(`#${n}</a>`)) ?? '';
+    expect(row(CP.green136)).toContain('approved today, not merged yet');
+    expect(row(CP.green136)).toContain('release-1.36');
+    expect(row(CP.green135)).toContain('pending a decision');
 
     const current = await fetch(`${h.url}/release`);
     expect(current.status).toBe(200);
