@@ -52,7 +52,9 @@ export async function burndownPng(deps: Deps, chart: Burndown): Promise<Buffer> 
 }
 
 export async function burndownSvg(deps: Deps, chart: Burndown): Promise<string> {
-  return (await renderChart(chart.option, { width: chart.width, height: chart.height })).svg;
+  const out = await renderChart(chart.option, { width: chart.width, height: chart.height });
+  deps.log.debug({ ms: Math.round(out.ms) }, 'blockers: chart drawn as SVG');
+  return out.svg;
 }
 
 export function slackFiles(deps: Deps): SlackFiles {
