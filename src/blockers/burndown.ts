@@ -122,10 +122,8 @@ export async function shareChart(
   const count = (outcome: ShareOutcome['outcome']) =>
     chartMetrics(deps.metrics.registry).inc({ trigger: opts.trigger, outcome });
   const done = files.find(opts.key);
-  if (done) {
-    count('already');
-    return { outcome: 'already', fileId: done.fileId, chart };
-  }
+  // Already shared (a later wake-up of the same digest): nothing happened, nothing is counted.
+  if (done) return { outcome: 'already', fileId: done.fileId, chart };
   let renderFailed: unknown;
   try {
     const r = await files.uploadOnce({
