@@ -57,6 +57,8 @@ const modulePaths = () => {
   return paths;
 };
 
+// One queue per process, on purpose: it bounds the CPU that charts take from everything else
+// (the digest job, `/blockers chart` and the /release page all draw through it).
 const MAX_WAITING = 4;
 const TIMEOUT_MS = 30_000;
 let chain: Promise<unknown> = Promise.resolve();
