@@ -187,7 +187,7 @@ export class SlackFiles {
     }
   }
 
-  /** Step 3: complete, and after an unknown outcome ask files.info before completing again. */
+  /** Step 3: complete, and after an unknown outcome look in the channel before completing again. */
   private async complete(req: UploadRequest, channel: string, fileId: string): Promise<UploadResult> {
     for (let attempt = 1; ; attempt++) {
       this.o.db
@@ -214,7 +214,8 @@ export class SlackFiles {
         }
         const rateLimited = err instanceof SlackUnavailable && err.retryAfter !== undefined;
         if (!rateLimited) {
-          // Unknown outcome: did it share?
+          // Unknown outcome: did it share? (Give Slack a moment to show the share in the history.)
+          await this.sleep(1000 * attempt);
           if ((await this.sharedIn(fileId, channel, req.threadTs)) === 'shared') {
             this.set(req.key, 'done', fileId);
             return { fileId, channel, uploaded: true };
