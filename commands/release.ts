@@ -3,6 +3,7 @@ import type { Feature } from '../src/feature';
 import { csvMessage } from '../src/insight/metrics-csv';
 import { cycleReport, gaugeValues, looksLikeVersion } from '../src/insight/metrics-read';
 import { metricsMessage } from '../src/insight/metrics-render';
+import { releasePageRoutes } from '../src/insight/page';
 import type { Message } from '../src/slack/blocks';
 import { type CommandSpec, type Reply, registerCommand } from '../src/slack/command';
 import { escapeEntities } from '../src/slack/escape';
@@ -65,4 +66,6 @@ export const feature: Feature = {
     // The current cycle's figures as gauges on /metrics, computed when Prometheus scrapes.
     deps.metrics?.cycle.setSource(() => gaugeValues(deps));
   },
+  // GET /release and /release/<version>: the read-only release page (schedule, burndown, pick queue).
+  routes: (deps) => releasePageRoutes(deps),
 };

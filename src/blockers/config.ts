@@ -105,6 +105,8 @@ export const blockersConfig = z
         retryMinutes: z.number().int().min(0).max(1440).default(60),
         /** A slot missed by more than this (relbot was down) is skipped, not posted late. */
         maxLateMinutes: z.number().int().min(1).max(1440).default(240),
+        /** The burndown chart uploaded with each digest, stacked by SIG or by kind; 'off': no chart. */
+        chart: z.enum(['sig', 'kind', 'off']).default('sig'),
       })
       .strict()
       .default({
@@ -113,6 +115,7 @@ export const blockersConfig = z
         timezone: 'UTC',
         retryMinutes: 60,
         maxLateMinutes: 240,
+        chart: 'sig',
       }),
     testgrid: z
       .object({
@@ -140,6 +143,7 @@ export const blockersConfig = z
       timezone: 'UTC',
       retryMinutes: 60,
       maxLateMinutes: 240,
+      chart: 'sig',
     },
     testgrid: { baseUrl: 'https://testgrid.k8s.io', dashboards: [], timeoutMs: 10000 },
   });

@@ -2,6 +2,8 @@ import { CronExpressionParser } from 'cron-parser';
 import { DateTime } from 'luxon';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { channelFor, type Deps } from '../deps';
+import { context } from '../slack/blocks';
+import { digestChart, digestChartLine, type ShareOutcome } from './burndown';
 import {
   fetchTracked,
   MilestoneNotFound,
@@ -216,6 +218,8 @@ export interface DigestResult {
   /** GitHub requests this run made. */
   requests: RequestCount;
   ts?: string;
+  /** The digest's burndown chart (unset when charts are off or the digest was not posted). */
+  chart?: ShareOutcome['outcome'];
 }
 
 export const digestKey = (milestone: string, slot: string) => `${DIGEST_JOB}:${milestone}:${slot}`;
@@ -244,7 +248,15 @@ export async function runDigest(deps: Deps): Promise<DigestResult> {
   const slot = slotTime.toISO()!;
   const lateMinutes = now.diff(slotTime, 'minutes').minutes;
   const key = digestKey(milestone, slot);
-  if (deps.outbox.find(key)) return { status: 'already-posted', milestone, slot, requests: count };
+  const done = deps.outbox.find(key);
+  if (done) {
+    // A chart an earlier run could not share (Slack down, a restart) is retried while the slot is fresh.
+    const chart =
+      lateMinutes <= cfg.digest.maxLateMinutes
+        ? (await digestChart(deps, key, done.channel, milestone))?.outcome
+        : undefined;
+    return { status: 'already-posted', milestone, slot, requests: count, ...(chart ? { chart } : {}) };
+  }
   if (lateMinutes > cfg.digest.maxLateMinutes) {
     m.digests.inc({ outcome: 'missed' });
     return { status: 'missed', milestone, slot, requests: count };
@@ -285,11 +297,19 @@ export async function runDigest(deps: Deps): Promise<DigestResult> {
     });
     const posted = await deps.outbox.postOnce(key, channel, {
       text: rendered.text,
-      blocks: rendered.blocks,
+      blocks: [...rendered.blocks, context(digestChartLine(deps, milestone))],
       unfurl_links: false,
     });
     m.digests.inc({ outcome: 'unavailable' });
-    return { status: 'posted-unavailable', milestone, slot, requests: count, ts: posted.ts };
+    const chart = (await digestChart(deps, key, posted.channel, milestone))?.outcome;
+    return {
+      status: 'posted-unavailable',
+      milestone,
+      slot,
+      requests: count,
+      ts: posted.ts,
+      ...(chart ? { chart } : {}),
+    };
   }
 
   const previous = store.previousDigest(milestone, slot);
@@ -316,16 +336,20 @@ export async function runDigest(deps: Deps): Promise<DigestResult> {
   });
   const posted = await deps.outbox.postOnce(key, channel, {
     text: rendered.text,
-    blocks: rendered.blocks,
+    blocks: [...rendered.blocks, context(digestChartLine(deps, milestone))],
     unfurl_links: false,
   });
   m.digests.inc({ outcome: 'posted' });
+  // The chart follows the digest, once per digest key (src/slack/files.ts); a failure is retried
+  // on the next wake-up while the slot is fresh, and never holds the digest back.
+  const chart = (await digestChart(deps, key, posted.channel, milestone))?.outcome;
   return {
     status: posted.posted ? 'posted' : 'already-posted',
     milestone,
     slot,
     requests: count,
     ts: posted.ts,
+    ...(chart ? { chart } : {}),
   };
 }
 
@@ -356,11 +380,12 @@ export async function measureDigestRequests(
     fresh: count.fresh,
     notModified: count.notModified,
     items: items.length,
-    blocks: rendered.blocks.length,
+    blocks: rendered.blocks.length + 1, // and the chart's line (digestChartLine)
   };
 }
 
 export function describeDigest(r: DigestResult): string {
   const req = `${r.requests.fresh} fresh + ${r.requests.notModified} not-modified GitHub requests`;
-  return `${r.status}${r.milestone ? ` ${r.milestone}` : ''}${r.slot ? ` slot ${r.slot}` : ''} (${req})`;
+  const chart = r.chart ? `; chart ${r.chart.replace('_', ' ')}` : '';
+  return `${r.status}${r.milestone ? ` ${r.milestone}` : ''}${r.slot ? ` slot ${r.slot}` : ''} (${req})${chart}`;
 }

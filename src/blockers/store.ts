@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { BlockerHistory } from './history';
 import type { ClassifiedItem } from './model';
 
 /** Snapshots of the blocker list in SQLite (see migration 004). */
@@ -59,6 +60,8 @@ export class BlockerStore {
              SELECT id FROM blockers_snapshots WHERE milestone = ? AND kind = 'digest' ORDER BY slot DESC LIMIT ?)`,
         )
         .run(milestone, milestone, KEEP_DIGESTS);
+      // The compact per-day counts the burndown chart reads (kept when the snapshot is pruned).
+      new BlockerHistory(this.db).record(milestone, items, takenAt);
     })();
     this.saveLatest(milestone, takenAt, items, requests);
   }

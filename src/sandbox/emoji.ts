@@ -11,6 +11,7 @@ import { sendText } from '../http';
  */
 export const EMOJI: Record<string, string> = {
   warning: '⚠️',
+  chart_with_downwards_trend: '📉',
   white_check_mark: '✅',
   heavy_check_mark: '✔️',
   x: '❌',

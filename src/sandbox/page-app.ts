@@ -102,6 +102,14 @@ function renderFeed() {
     div.innerHTML = '<div class="avatar' + (m.user === 'USLACKBOT' ? ' slackbot' : '') + '">' + esc(who[0].toUpperCase()) + '</div><div class="body"><div class="meta"><b>' + esc(who) + '</b><span class="app">APP</span> <span class="when">' + esc(fmtWhen(m.ts)) + '</span>' + (m.ephemeralTo ? '<span class="badge eph">Only visible to you</span>' : '') + (m.edits ? '<span class="badge edited">(edited)</span>' : '') + '</div></div>';
     const body = div.querySelector('.body');
     if (m.blocks && m.blocks.length) body.appendChild(renderBlocks(m.blocks, m)); else { const t = document.createElement('div'); t.className = 'text'; t.innerHTML = mrkdwn(m.text); body.appendChild(t); }
+    // Files shared with files.completeUploadExternal: the image, served from the emulator by /sandbox/file.
+    for (const f of m.files || []) {
+      const fig = document.createElement('figure');
+      fig.className = 'file';
+      const src = '/sandbox/file?id=' + encodeURIComponent(f.id);
+      fig.innerHTML = (String(f.mimetype).startsWith('image/') ? '<a href="' + src + '" target="_blank" rel="noopener"><img src="' + src + '" alt="' + esc(f.alt_txt || f.title) + '" loading="lazy"></a>' : '') + '<figcaption>' + esc(f.title || f.name) + '</figcaption>';
+      body.appendChild(fig);
+    }
     feed.appendChild(div);
   }
   if (atBottom || switched) feed.scrollTop = feed.scrollHeight;

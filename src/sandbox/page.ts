@@ -79,6 +79,8 @@ a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 .field .hint{font-size:13px;color:var(--muted)}.field .err{color:#e01e5a;font-size:13px;margin-top:2px}
 .modal-actions{display:flex;justify-content:flex-end;gap:8px;margin-top:14px}
 .help{font-size:12px;color:var(--muted)}.empty{padding:0 18px}
+figure.file{margin:6px 0;max-width:640px}figure.file img{max-width:100%;border:1px solid var(--line);border-radius:6px;display:block}figure.file figcaption{font-size:12px;color:var(--muted)}
+header a.page{color:#fff;font-size:13px}
 #menu{display:none}
 @media (max-width:1100px){
   main{grid-template-columns:190px minmax(0,1fr);grid-template-rows:minmax(0,1fr) auto;grid-template-areas:"nav conv" "nav side"}
@@ -98,6 +100,7 @@ a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
   <button class="btn" data-advance="PT1H">+1 hour</button>
   <button class="btn" data-advance="P1D">+1 day</button>
   <button class="btn" data-advance="P7D">+1 week</button></span>
+  <a class="page" href="/release" target="_blank" rel="noopener">Release page</a>
   <span id="status" role="status"></span>
 </header>
 <main>

@@ -6,6 +6,7 @@ import { emojiRoutes } from './emoji';
 import type { GitHubEmulator } from './github/server';
 import { FAVICON_SVG, sandboxPage } from './page';
 import type { SlackDriver } from './slack/driver';
+import { uploadedFiles } from './slack/files';
 import { isAckBody, type SlackEmulator } from './slack/server';
 import { SLACKBOT } from './slack/store';
 import { homeTab } from './slack/views';
@@ -63,6 +64,21 @@ export function sandboxRoutes(ctx: SandboxContext): CustomRoute[] {
       handler: (_req, res) => sendText(res, 200, FAVICON_SVG, 'image/svg+xml'),
     },
     ...emojiRoutes(),
+    {
+      // A file relbot shared (files.completeUploadExternal), as the page's feed shows it.
+      path: '/sandbox/file',
+      method: ['GET'],
+      handler: (req, res) => {
+        const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
+        const file = uploadedFiles(ctx.slack).find((f) => f.id === id && f.bytes);
+        if (!file?.bytes) return sendText(res, 404, 'no such file');
+        res.writeHead(200, {
+          'content-type': file.mimetype ?? 'application/octet-stream',
+          'cache-control': 'max-age=3600',
+        });
+        res.end(file.bytes);
+      },
+    },
     {
       path: '/sandbox/api/state',
       method: ['GET'],

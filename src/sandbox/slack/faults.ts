@@ -1,7 +1,10 @@
 // The Slack emulator's fault injection: faults queued per Web API method, taken by the calls they match.
 
 export interface SlackFault {
-  /** Web API method (e.g. 'chat.postMessage') or '*' for all. */
+  /**
+   * Web API method (e.g. 'chat.postMessage', 'files.completeUploadExternal') or '*' for all;
+   * 'upload_url' is the POST of a file's bytes (status and delayMs apply there).
+   */
   method: string;
   /** HTTP status to answer (429 sends Retry-After). Omit to answer 200 with ok:false and `error`. */
   status?: number;
@@ -14,6 +17,11 @@ export interface SlackFault {
    * client killed while waiting for Slack's answer leaves behind (crash tests).
    */
   holdResponseMs?: number;
+  /**
+   * Apply the call normally, then answer this HTTP status instead of its result: an answer lost on
+   * its way back (the client cannot tell whether the call took effect).
+   */
+  lostAnswerStatus?: number;
 }
 
 export class SlackFaults {

@@ -1,6 +1,7 @@
 // The Slack emulator's Web API methods (chat.*, conversations.*, users.*, usergroups.*, views.*, auth and apps), with Block Kit checks.
 import { randomBytes } from 'node:crypto';
 import { validateMessage, validateView } from './blockkit';
+import { callFilesMethod } from './files';
 import {
   BOT_ID,
   BOT_USER,
@@ -150,6 +151,7 @@ export function callMethod(ws: SlackWorkspace, method: string, a: Args): Record<
           user: m.user,
           bot_id: BOT_ID,
           ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+          ...('files' in m ? { files: m.files } : {}),
         })),
         has_more: more,
         response_metadata: {
@@ -206,7 +208,10 @@ export function callMethod(ws: SlackWorkspace, method: string, a: Args): Record<
     }
     case 'views.publish':
       return viewsPublish(ws, a);
-    default:
+    default: {
+      const files = callFilesMethod(ws, method, a);
+      if (files) return files;
       throw new SlackApiError('unknown_method');
+    }
   }
 }

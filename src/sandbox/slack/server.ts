@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { readBody } from '../../http';
+import { readBody, readBodyBuffer } from '../../http';
 import { type SlackFault, SlackFaults } from './faults';
+import { receiveUpload, serveFile } from './files';
 import { callMethod } from './methods';
 import { postToResponseUrl } from './response-url';
 import { type EnvelopeType, SocketMode } from './socket';
@@ -109,6 +110,8 @@ export class SlackEmulator extends SlackWorkspace {
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/upload/') || url.pathname.startsWith('/files/'))
+      return this.handleFile(req, res, url);
     const raw = await readBody(req, MAX_BODY);
     if (url.pathname.startsWith('/response/')) {
       const id = url.pathname.slice('/response/'.length);
@@ -168,7 +171,31 @@ export class SlackEmulator extends SlackWorkspace {
     this.record(method, args, result.ok === true, 200, result.ok ? undefined : String(result.error));
     if (fault?.holdResponseMs) await this.delay(fault.holdResponseMs);
     if (res.destroyed || res.writableEnded) return;
+    if (fault?.lostAnswerStatus) {
+      res.writeHead(fault.lostAnswerStatus, { 'content-type': 'text/plain' });
+      return res.end('upstream error');
+    }
     this.send(res, 200, result);
+  }
+
+  /** A file's upload_url (POST, bytes; fault method 'upload_url') and its bytes (GET /files/<id>). */
+  private async handleFile(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (req.method === 'GET' && url.pathname.startsWith('/files/'))
+      return serveFile(this, url.pathname.slice('/files/'.length), res);
+    if (req.method !== 'POST' || !url.pathname.startsWith('/upload/'))
+      return this.send(res, 405, { ok: false });
+    const body = await readBodyBuffer(req, 1024 * 1024 * 1024);
+    const fault = this.faults.take('upload_url');
+    if (fault?.delayMs) await this.delay(fault.delayMs);
+    if (fault?.status) {
+      this.record('upload_url', {}, false, fault.status, `http_${fault.status}`);
+      res.writeHead(fault.status, {
+        'content-type': 'text/plain',
+        'retry-after': String(fault.retryAfter ?? 1),
+      });
+      return res.end('upstream error');
+    }
+    receiveUpload(this, url.pathname.slice('/upload/'.length), body, res);
   }
 
   private delay(ms: number) {
