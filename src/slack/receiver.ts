@@ -76,19 +76,44 @@ export function createReceiver(opts: ReceiverOptions): Receivers {
 }
 
 /** A minimal router over Bolt-style custom routes, for Socket Mode. */
+/**
+ * Matches a request path against a route path, Bolt-style: `:name` segments match one segment and
+ * become `params.name`. Undefined when it does not match.
+ */
+export function matchRoute(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':') && g !== '') {
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        return undefined;
+      }
+    } else if (w !== g) return undefined;
+  }
+  return params;
+}
+
 export function routeHandler(routes: CustomRoute[]) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = (req.method ?? 'GET').toUpperCase();
-    const route = routes.find(
-      (r) =>
-        r.path === path &&
-        (Array.isArray(r.method) ? r.method : [r.method]).map((m) => m.toUpperCase()).includes(method),
-    );
-    if (!route) return sendText(res, 404, 'not found');
-    Promise.resolve(route.handler(Object.assign(req, { params: {} }), res)).catch((err) =>
-      sendText(res, 500, String(err)),
-    );
+    for (const r of routes) {
+      if (!(Array.isArray(r.method) ? r.method : [r.method]).map((m) => m.toUpperCase()).includes(method))
+        continue;
+      const params = matchRoute(r.path, path);
+      if (!params) continue;
+      Promise.resolve(r.handler(Object.assign(req, { params }), res)).catch((err) =>
+        sendText(res, 500, String(err)),
+      );
+      return;
+    }
+    sendText(res, 404, 'not found');
   };
 }
 

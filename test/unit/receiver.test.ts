@@ -125,6 +125,12 @@ describe('routeHandler (Socket Mode)', () => {
         { path: '/ok', method: ['GET'], handler: (_req, res) => res.end('fine') },
         { path: '/post', method: 'post', handler: (_req, res) => res.end('posted') },
         { path: '/boom', method: ['GET'], handler: () => Promise.reject(new Error('boom')) },
+        {
+          path: '/release/:version',
+          method: ['GET'],
+          handler: (req, res) =>
+            res.end(`v=${(req as unknown as { params: { version: string } }).params.version}`),
+        },
       ]),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -145,5 +151,17 @@ describe('routeHandler (Socket Mode)', () => {
     expect(await get('/post')).toEqual([404, 'not found']);
     expect(await get('/nowhere')).toEqual([404, 'not found']);
     expect(await get('/boom')).toEqual([500, 'Error: boom']);
+  });
+
+  test('a `:name` segment matches one segment, as in HTTP mode (the /release/1.37 page in Socket Mode)', async () => {
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`);
+      return [res.status, await res.text()];
+    };
+    expect(await get('/release/1.37')).toEqual([200, 'v=1.37']);
+    expect(await get('/release/v1%2E37')).toEqual([200, 'v=v1.37']);
+    expect(await get('/release/')).toEqual([404, 'not found']);
+    expect(await get('/release/1.37/more')).toEqual([404, 'not found']);
+    expect(await get('/release/%E0%A4%A')).toEqual([404, 'not found']);
   });
 });
