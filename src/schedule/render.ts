@@ -2,7 +2,21 @@ import type { SectionBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { groupRef, lineSections, type Message, message, slackDate } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
-import { timingBounds } from './dates';
+import { instantMs, timingBounds } from './dates';
+import {
+  daysBetween,
+  dayText,
+  englishLocale,
+  isoDateParts,
+  MONTHS_LONG,
+  relativeCalendarDays,
+  relativeIn,
+  utcWallClock,
+  type WallClock,
+  wallClock,
+  wallDate,
+  wallText,
+} from './format';
 import type { Change, Milestone, StoredSchedule, Timing } from './model';
 import { leadDuration, type PlannedReminder } from './reminders';
 
@@ -13,21 +27,80 @@ import { leadDuration, type PlannedReminder } from './reminders';
  */
 
 const DAY_FMT = 'ccc d LLL yyyy';
+const DAY_MS = 86_400_000;
+
+/*
+ * The dates below are written by src/schedule/format.ts (cached Intl, no luxon on the hot path)
+ * where that gives luxon's text, and by luxon itself where it would not (see `englishLocale`).
+ */
+
+/** The wall clock in `tz` at `ms`, when format.ts writes what luxon would for `at`'s locale. */
+function fastWall(ms: number, tz: string, at?: DateTime): WallClock | undefined {
+  const locale = englishLocale();
+  if (!locale || (at && at.locale !== locale)) return undefined;
+  return wallClock(ms, tz, locale);
+}
 
 export function formatLocal(at: DateTime, tz: string): string {
-  return at.setZone(tz).toFormat(`${DAY_FMT}, HH:mm ZZZZ`);
+  const w = fastWall(at.toMillis(), tz, at);
+  return w ? wallText(w) : at.setZone(tz).toFormat(`${DAY_FMT}, HH:mm ZZZZ`);
+}
+
+/** formatLocal of a stored instant (epoch ms). */
+function localText(ms: number, tz: string): string {
+  const w = fastWall(ms, tz);
+  return w ? wallText(w) : formatLocal(DateTime.fromMillis(ms, { zone: 'utc' }), tz);
 }
 
 export function formatUtc(at: DateTime): string {
-  return at.toUTC().toFormat(`${DAY_FMT}, HH:mm 'UTC'`);
+  const fast = englishLocale() === at.locale ? utcFast(at.toMillis()) : undefined;
+  return fast ?? at.toUTC().toFormat(`${DAY_FMT}, HH:mm 'UTC'`);
 }
 
+function utcFast(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const w = utcWallClock(ms);
+  return w.year >= 1 ? wallText(w) : undefined;
+}
+
+/** formatUtc of a stored instant (epoch ms). */
+const utcText = (ms: number): string =>
+  (englishLocale() ? utcFast(ms) : undefined) ?? formatUtc(DateTime.fromMillis(ms, { zone: 'utc' }));
+
 export function formatDate(date: string): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).toFormat(DAY_FMT);
+  const d = englishLocale() ? isoDateParts(date) : undefined;
+  return d ? dayText(d.year, d.month, d.day) : DateTime.fromISO(date, { zone: 'utc' }).toFormat(DAY_FMT);
+}
+
+/** 'Thu 18 Jun' (luxon 'ccc d LLL') of a plain date. */
+function shortDay(date: string): string {
+  const d = englishLocale() ? isoDateParts(date) : undefined;
+  return d
+    ? dayText(d.year, d.month, d.day).slice(0, -5)
+    : DateTime.fromISO(date, { zone: 'utc' }).toFormat('ccc d LLL');
+}
+
+/** 'June 2026' (luxon 'LLLL yyyy') of a plain date. */
+export function monthYear(date: string): string {
+  const d = englishLocale() ? isoDateParts(date) : undefined;
+  return d
+    ? `${MONTHS_LONG[d.month - 1]} ${String(d.year).padStart(4, '0')}`
+    : DateTime.fromISO(date, { zone: 'utc' }).toFormat('LLLL yyyy');
 }
 
 /** 'Thu 18 – Fri 19 Jun 2026' */
 export function formatSpan(start: string, end: string): string {
+  const a = englishLocale() ? isoDateParts(start) : undefined;
+  const b = a && isoDateParts(end);
+  if (a && b) {
+    const left =
+      a.year !== b.year
+        ? formatDate(start)
+        : a.month !== b.month
+          ? shortDay(start)
+          : shortDay(start).replace(/ [A-Z][a-z]{2}$/, '');
+    return `${left} – ${formatDate(end)}`;
+  }
   const s = DateTime.fromISO(start, { zone: 'utc' });
   const e = DateTime.fromISO(end, { zone: 'utc' });
   const left =
@@ -47,13 +120,34 @@ const EN = { locale: 'en' } as const;
  * relbot chooses, so that it never says "in 1 week" for 9 days nor "in 30 seconds".
  */
 export function relative(at: DateTime, now: DateTime): string {
-  const minutes = Math.abs(at.diff(now).as('minutes'));
+  return relativeMs(at.toMillis(), now.toMillis()) ?? relativeLuxon(at, now);
+}
+
+/** `relative` of epoch ms (format.ts, luxon's English wording); undefined for an invalid instant. */
+function relativeMs(at: number, now: number): string | undefined {
+  const diff = at - now;
+  if (!Number.isFinite(diff)) return undefined;
+  const minutes = Math.abs(diff) / 60_000;
   if (minutes < 1) return 'now';
   const days = minutes / 1440;
   // weeks only from 14 days on: "in 9 days" reads better than "in 1 week"
+  return relativeIn(diff, days >= 14 ? 'weeks' : days >= 1 ? 'days' : minutes >= 60 ? 'hours' : 'minutes');
+}
+
+/** The luxon original of `relative` (test/unit/perf-format.test.ts compares the two). */
+export function relativeLuxon(at: DateTime, now: DateTime): string {
+  const minutes = Math.abs(at.diff(now).as('minutes'));
+  if (minutes < 1) return 'now';
+  const days = minutes / 1440;
   const unit = days >= 14 ? 'weeks' : days >= 1 ? 'days' : minutes >= 60 ? 'hours' : 'minutes';
   // In UTC a day is always 24 hours: the count is of elapsed time, not of the viewer's calendar.
   return at.toUTC().toRelative({ ...EN, base: now.toUTC(), unit })!;
+}
+
+/** The viewer's today ('2026-06-16') in `tz`. */
+export function viewerToday(now: DateTime, tz: string): string {
+  const w = wallClock(now.toMillis(), tz, englishLocale() ?? 'en-US');
+  return w ? wallDate(w) : now.setZone(tz).toISODate()!;
 }
 
 /**
@@ -61,6 +155,12 @@ export function relative(at: DateTime, now: DateTime): string {
  * "yesterday", "in 5 days", "3 days ago"; from 14 days on in whole weeks ("in 2 weeks").
  */
 export function relativeDays(date: string, now: DateTime, tz: string): string {
+  const days = daysBetween(viewerToday(now, tz), date);
+  return days === undefined ? relativeDaysLuxon(date, now, tz) : relativeCalendarDays(days);
+}
+
+/** The luxon original of `relativeDays` (test/unit/perf-format.test.ts compares the two). */
+export function relativeDaysLuxon(date: string, now: DateTime, tz: string): string {
   // Both as calendar dates (the viewer's today, the row's date), compared in UTC: whole days
   // whatever daylight saving does to the viewer's zone.
   const today = DateTime.fromISO(now.setZone(tz).toISODate()!, { zone: 'utc' });
@@ -70,24 +170,29 @@ export function relativeDays(date: string, now: DateTime, tz: string): string {
     : day.toRelativeCalendar({ ...EN, base: today, unit: 'days' })!;
 }
 
+/** An instant as an answer says it: local time and UTC (UTC viewers: UTC only). */
+function exactText(ms: number, tz: string): string {
+  const utc = utcText(ms);
+  return tz === 'UTC' || tz === 'Etc/UTC' ? utc : `${localText(ms, tz)} · ${utc}`;
+}
+
+const relativeText = (ms: number, now: DateTime): string =>
+  relativeMs(ms, now.toMillis()) ?? relativeLuxon(DateTime.fromMillis(ms, { zone: 'utc' }), now);
+
 /** When a milestone is, for a viewer: local time, UTC and relative (instants); dates (all-day rows). */
 export function describeTiming(t: Timing, now: DateTime, tz: string): string {
   if (t.type === 'instant') {
-    const at = DateTime.fromISO(t.at, { zone: 'utc' });
-    const local = formatLocal(at, tz);
-    const utc = formatUtc(at);
-    return tz === 'UTC' || tz === 'Etc/UTC'
-      ? `${utc} · _${relative(at, now)}_`
-      : `${local} · ${utc} · _${relative(at, now)}_`;
+    const ms = instantMs(t.at);
+    return `${exactText(ms, tz)} · _${relativeText(ms, now)}_`;
   }
   if (t.type === 'day') return `${formatDate(t.date)} (all day) · _${relativeDays(t.date, now, tz)}_`;
   // A span is ahead (counted to its first day), under way (until its last day) or over.
-  const today = now.setZone(tz).toISODate()!;
+  const today = viewerToday(now, tz);
   const phase =
     today < t.start
       ? relativeDays(t.start, now, tz)
       : today <= t.end
-        ? `under way, until ${DateTime.fromISO(t.end, { zone: 'utc' }).toFormat('ccc d LLL')}`
+        ? `under way, until ${shortDay(t.end)}`
         : `ended ${relativeDays(t.end, now, tz)}`;
   return `${formatSpan(t.start, t.end)} · _${phase}_`;
 }
@@ -106,10 +211,12 @@ export interface DueDay {
 export function dueDayOf(m: Milestone): DueDay | undefined {
   if (m.dueDay) return m.dueDay;
   if (m.timing.type !== 'instant' || !m.when || !/\(aoe\)/i.test(m.when)) return undefined;
-  const at = DateTime.fromISO(m.timing.at, { zone: 'utc' });
+  const ms = instantMs(m.timing.at);
   // Only when the UTC time is the end of an AoE day (12:00 UTC); otherwise the page disagrees with itself.
-  if (at.hour !== 12 || at.minute !== 0) return undefined;
-  return { date: at.minus({ days: 1 }).toISODate()!, zone: 'AoE', time: '24:00' };
+  if (!Number.isFinite(ms) || Math.floor((((ms % DAY_MS) + DAY_MS) % DAY_MS) / 60_000) !== 12 * 60)
+    return undefined;
+  const day = utcWallClock(ms - DAY_MS);
+  return { date: wallDate(day), zone: 'AoE', time: '24:00' };
 }
 
 /** "end of Fri 10 Jul 2026 AoE", or "Fri 10 Jul 2026, 18:00 Europe/Berlin" for another policy. */
@@ -127,10 +234,8 @@ export function dueDayText(d: DueDay): string {
 export function describeWhen(m: Milestone, now: DateTime, tz: string): string {
   const day = dueDayOf(m);
   if (!day || m.timing.type !== 'instant') return describeTiming(m.timing, now, tz);
-  const at = DateTime.fromISO(m.timing.at, { zone: 'utc' });
-  const utc = formatUtc(at);
-  const exact = tz === 'UTC' || tz === 'Etc/UTC' ? utc : `${formatLocal(at, tz)} · ${utc}`;
-  return `${dueDayText(day)} (${exact}) · _${relative(at, now)}_`;
+  const ms = instantMs(m.timing.at);
+  return `${dueDayText(day)} (${exactText(ms, tz)}) · _${relativeText(ms, now)}_`;
 }
 
 /** An instant as Slack's date token: each reader sees their own zone; the fallback names `zone`. */
@@ -141,7 +246,7 @@ export function instantToken(at: DateTime, zone = 'UTC'): string {
 
 /** Plain description for channel posts and changes (no relative part): instants as date tokens. */
 export function timingText(t: Timing, zone = 'UTC'): string {
-  if (t.type === 'instant') return instantToken(DateTime.fromISO(t.at, { zone: 'utc' }), zone);
+  if (t.type === 'instant') return instantToken(DateTime.fromMillis(instantMs(t.at), { zone: 'utc' }), zone);
   if (t.type === 'day') return formatDate(t.date);
   return formatSpan(t.start, t.end);
 }
@@ -159,7 +264,7 @@ export function postWhen(m: Milestone, zone = 'UTC', allDayZone = 'UTC'): string
 }
 
 export function isPast(m: Milestone, now: DateTime, allDayZone: string): boolean {
-  return timingBounds(m.timing, allDayZone).end <= now;
+  return timingBounds(m.timing, allDayZone).endMs <= now.toMillis();
 }
 
 /** "v1.37, week 10, Branch Manager"; in posts, with `mentions`, a mapped Who is its group's mention. */
@@ -221,14 +326,14 @@ export function syncFooter(stored: StoredSchedule, now: DateTime, tz: string): s
     '`/schedule 1.XX` a cycle · `/schedule 1.XX all` its whole timeline · `/schedule patches` · `/schedule help`',
   ];
   if (stored.lastSyncAt) {
-    const at = DateTime.fromISO(stored.lastSyncAt, { zone: 'utc' });
-    parts.push(`Last synced ${formatLocal(at, tz)} (${relative(at, now)})`);
+    const at = instantMs(stored.lastSyncAt);
+    parts.push(`Last synced ${localText(at, tz)} (${relativeText(at, now)})`);
   } else parts.push('Never synced');
   for (const s of stored.sources)
     if (s.error) {
-      const at = s.syncedAt ? DateTime.fromISO(s.syncedAt, { zone: 'utc' }) : undefined;
+      const at = s.syncedAt ? instantMs(s.syncedAt) : undefined;
       parts.push(
-        `:warning: ${escapeMrkdwn(s.label)}: ${escapeMrkdwn(clip(s.error, 200))}${at ? `. Shown: the data imported ${formatLocal(at, tz)} (${relative(at, now)}).` : ''}`,
+        `:warning: ${escapeMrkdwn(s.label)}: ${escapeMrkdwn(clip(s.error, 200))}${at !== undefined ? `. Shown: the data imported ${localText(at, tz)} (${relativeText(at, now)}).` : ''}`,
       );
     }
   return parts.join('\n');
@@ -269,8 +374,16 @@ export interface ReminderTextOptions {
 /** A configured lead as said: '7d' is "in 7 days", '90m' "in 90 minutes" (luxon's `Duration#toHuman`). */
 function leadPhrase(lead: string): string {
   if (lead === 'now') return 'now';
-  return `in ${leadDuration(lead).reconfigure(EN).toHuman({ useGrouping: false })}`;
+  let phrase = leadPhrases.get(lead);
+  if (phrase === undefined) {
+    phrase = `in ${leadDuration(lead).reconfigure(EN).toHuman({ useGrouping: false })}`;
+    // leads come from relbot.yaml (a handful); the bound only guards against anything else
+    if (leadPhrases.size >= 256) leadPhrases.clear();
+    leadPhrases.set(lead, phrase);
+  }
+  return phrase;
 }
+const leadPhrases = new Map<string, string>();
 
 /** Why a reminder is late, with the real gap: one sentence per thought. */
 function lateNote(r: PlannedReminder, opts: ReminderTextOptions): string {
