@@ -1,10 +1,15 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { spec as blockersSpec } from '../commands/blockers';
+import { spec as cherrypickSpec } from '../commands/cherrypick';
+import { spec as scheduleSpec } from '../commands/schedule';
+import { spec as shadowSpec } from '../commands/shadow';
 import { ManualClock } from '../src/clock';
 import { GitHubEmulator } from '../src/sandbox/github/server';
 import { seedManyBlockers } from '../src/sandbox/seed-blockers';
 import { seedSchedule } from '../src/sandbox/seed-schedule';
 import { seedShadowApplications } from '../src/sandbox/seed-shadows';
 import { AnswerCache, stampFrom } from '../src/slack/answers';
+import { findSubcommand } from '../src/slack/command';
 import { startHarness } from '../test/helpers/harness';
 import { BENCH_NOW, benchRawConfig, derivedCycleFiles } from './common';
 import { insertCherrypickHistory } from './seed-db';
@@ -75,6 +80,43 @@ async function main(): Promise<void> {
     loop.disable();
     console.log(
       `${`${c} ${t}`.padEnd(20)} ${runs} answers, ${Math.round(chars / runs)} chars: ${Math.round((cpu.user + cpu.system) / runs)} µs CPU/answer, event loop held at most ${(loop.max / 1e6).toFixed(1)} ms (p99 delay ${(loop.percentile(99) / 1e6).toFixed(1)} ms)`,
+    );
+  }
+  // The handlers themselves, called directly (no HTTP, no emulator work in between): each is one
+  // synchronous stretch after a cached zone lookup, so its CPU is how long it holds the loop.
+  const specs = {
+    '/schedule': scheduleSpec,
+    '/cherrypick': cherrypickSpec,
+    '/blockers': blockersSpec,
+    '/shadow': shadowSpec,
+  };
+  for (const [c, t] of commands) {
+    const spec = specs[c as keyof typeof specs];
+    const { sub, word, rest } = findSubcommand(spec, t);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const user = users[k++ % users.length]!;
+      const matched = sub!.name === '' || (sub!.matches && sub!.name !== word.toLowerCase());
+      const args = (matched ? t : rest).split(/\s+/).filter(Boolean);
+      const ctx = {
+        user,
+        channel: 'C0RELEASE',
+        args,
+        rest: matched ? t : rest,
+        triggerId: 'x',
+        command: {} as never,
+        deps: h.relbot.deps,
+        log: h.relbot.deps.log,
+      };
+      const cpu0 = process.cpuUsage();
+      const reply = await sub!.run(ctx);
+      if (reply) JSON.stringify(reply);
+      const cpu = process.cpuUsage(cpu0);
+      times.push(cpu.user + cpu.system);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `handler ${`${c} ${t}`.padEnd(20)} ${runs} runs: CPU µs per run (with JSON) min ${times[0]} / median ${times[Math.floor(runs / 2)]} / max ${times.at(-1)}`,
     );
   }
   // Probe: acks of a command answered in the ack (`/schedule help`) sent every 10 ms while the
