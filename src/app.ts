@@ -241,6 +241,7 @@ export function createRelbot(opts: RelbotOptions): Relbot {
       await deps.work.onIdle();
       await outbound.drain();
       responseUrls.close();
+      metrics.stop();
       if (db.open) db.close();
       log.info('relbot stopped');
     },

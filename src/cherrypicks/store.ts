@@ -339,12 +339,15 @@ export class PickStore {
     return raws.map(fromRaw).sort((a, b) => compareBranches(b.base, a.base) || a.number - b.number);
   }
 
-  /** Open picks that still wait for a decision, oldest PR first. */
+  /**
+   * Open picks that still wait for a decision, oldest PR first. Through the index of open picks
+   * (`+base`: never the index on `base`, which would walk a branch's whole history).
+   */
   pending(branch?: string): PickRow[] {
     const raws = this.db
       .prepare(
         `SELECT * FROM cherrypicks WHERE pr_state = 'open' AND state IN ('pending', 'failed', 'approving', 'rejecting')
-         ${branch ? 'AND base = ?' : ''} ORDER BY pr_created_at, repo, number`,
+         ${branch ? 'AND +base = ?' : ''} ORDER BY pr_created_at, repo, number`,
       )
       .all(...(branch ? [branch] : [])) as RawRow[];
     return raws.map(fromRaw);

@@ -149,8 +149,38 @@ export function parseIsoDate(value: unknown): string | undefined {
   return d.toISODate()!;
 }
 
+/** Where a milestone begins and ends, as instants (DateTime and epoch ms). */
+export interface Bounds {
+  start: DateTime;
+  end: DateTime;
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * Bounds computed once per timing and zone, not once per render (a sort alone asked for them
+ * 2 n log n times). Timings are never changed in place: the stored schedule is parsed once per
+ * version (commands/schedule.ts) and a sync makes new objects, so a WeakMap keyed by the timing
+ * object holds exactly as long as the schedule that has it.
+ */
+const boundsCache = new WeakMap<Timing, Map<string, Bounds>>();
+
 /** Where an all-day or span milestone begins and ends, as instants, for a zone. */
-export function timingBounds(t: Timing, allDayZone: string): { start: DateTime; end: DateTime } {
+export function timingBounds(t: Timing, allDayZone: string): Bounds {
+  let perZone = boundsCache.get(t);
+  const hit = perZone?.get(allDayZone);
+  if (hit) return hit;
+  const { start, end } = computeBounds(t, allDayZone);
+  const b: Bounds = { start, end, startMs: start.toMillis(), endMs: end.toMillis() };
+  if (!perZone) {
+    perZone = new Map();
+    boundsCache.set(t, perZone);
+  }
+  perZone.set(allDayZone, b);
+  return b;
+}
+
+function computeBounds(t: Timing, allDayZone: string): { start: DateTime; end: DateTime } {
   if (t.type === 'instant') {
     const at = DateTime.fromMillis(Date.parse(t.at), { zone: 'utc' });
     return { start: at, end: at };
@@ -167,6 +197,16 @@ export function timingBounds(t: Timing, allDayZone: string): { start: DateTime; 
   const start = DateTime.fromISO(first, { zone: allDayZone }).startOf('day').toUTC();
   const end = DateTime.fromISO(last, { zone: allDayZone }).plus({ days: 1 }).startOf('day').toUTC();
   return { start, end };
+}
+
+/**
+ * An instant of the stored schedule ('2026-06-16T12:00:00Z') as epoch ms, read as luxon's
+ * `DateTime.fromISO(at, { zone: 'utc' })` reads it: with its zone designator by `Date.parse`,
+ * without one (never written by relbot) through luxon, as UTC.
+ */
+export function instantMs(at: string): number {
+  const ms = /(?:z|[+-]\d{2}(?::?\d{2})?)$/i.test(at) ? Date.parse(at) : Number.NaN;
+  return Number.isNaN(ms) ? DateTime.fromISO(at, { zone: 'utc' }).toMillis() : ms;
 }
 
 /**

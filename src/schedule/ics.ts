@@ -1,4 +1,3 @@
-import ical, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Milestone } from './model';
 
@@ -12,6 +11,8 @@ export function buildCalendar(
   now: DateTime,
   domain = 'relbot.sig-release.k8s.io',
 ): string {
+  // Loaded on the first request for the feed, not at start (about 2 MB of RSS nobody else needs).
+  const { default: ical, ICalCalendarMethod } = require('ical-generator') as typeof import('ical-generator');
   const cal = ical({
     name: 'Kubernetes SIG Release schedule',
     prodId: { company: 'Kubernetes SIG Release', product: 'relbot', language: 'EN' },

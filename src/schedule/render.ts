@@ -2,92 +2,60 @@ import type { SectionBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { groupRef, lineSections, type Message, message, slackDate } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
-import { timingBounds } from './dates';
+import { instantMs, timingBounds } from './dates';
+import { utcWallClock, wallDate } from './format';
 import type { Change, Milestone, StoredSchedule, Timing } from './model';
 import { leadDuration, type PlannedReminder } from './reminders';
+import {
+  EN,
+  exactText,
+  formatDate,
+  formatLocal,
+  formatSpan,
+  formatUtc,
+  localText,
+  relative,
+  relativeDays,
+  relativeText,
+  shortDay,
+  viewerToday,
+} from './when';
+
+export {
+  formatDate,
+  formatLocal,
+  formatSpan,
+  formatUtc,
+  monthYear,
+  relative,
+  relativeDays,
+  relativeDaysLuxon,
+  relativeLuxon,
+  viewerToday,
+} from './when';
 
 /**
  * Pure renderers: text for answers (in the viewer's time zone, in UTC and relative to `now`) and
  * for channel posts (UTC, plus Slack's <!date> token so every reader sees their own local time),
- * packed into blocks with the kit (src/slack/blocks.ts).
+ * packed into blocks with the kit (src/slack/blocks.ts). The dates themselves: ./when.ts.
  */
 
-const DAY_FMT = 'ccc d LLL yyyy';
-
-export function formatLocal(at: DateTime, tz: string): string {
-  return at.setZone(tz).toFormat(`${DAY_FMT}, HH:mm ZZZZ`);
-}
-
-export function formatUtc(at: DateTime): string {
-  return at.toUTC().toFormat(`${DAY_FMT}, HH:mm 'UTC'`);
-}
-
-export function formatDate(date: string): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).toFormat(DAY_FMT);
-}
-
-/** 'Thu 18 – Fri 19 Jun 2026' */
-export function formatSpan(start: string, end: string): string {
-  const s = DateTime.fromISO(start, { zone: 'utc' });
-  const e = DateTime.fromISO(end, { zone: 'utc' });
-  const left =
-    s.year !== e.year
-      ? s.toFormat(DAY_FMT)
-      : s.month !== e.month
-        ? s.toFormat('ccc d LLL')
-        : s.toFormat('ccc d');
-  return `${left} – ${e.toFormat(DAY_FMT)}`;
-}
-
-/** English, whatever the machine's locale: the wording tests and people read. */
-const EN = { locale: 'en' } as const;
-
-/**
- * "in 3 days", "in 5 hours", "2 days ago", "now": luxon's wording (`toRelative`) in whole units
- * relbot chooses, so that it never says "in 1 week" for 9 days nor "in 30 seconds".
- */
-export function relative(at: DateTime, now: DateTime): string {
-  const minutes = Math.abs(at.diff(now).as('minutes'));
-  if (minutes < 1) return 'now';
-  const days = minutes / 1440;
-  // weeks only from 14 days on: "in 9 days" reads better than "in 1 week"
-  const unit = days >= 14 ? 'weeks' : days >= 1 ? 'days' : minutes >= 60 ? 'hours' : 'minutes';
-  // In UTC a day is always 24 hours: the count is of elapsed time, not of the viewer's calendar.
-  return at.toUTC().toRelative({ ...EN, base: now.toUTC(), unit })!;
-}
-
-/**
- * Relative calendar days from the viewer's today (`toRelativeCalendar`): "today", "tomorrow",
- * "yesterday", "in 5 days", "3 days ago"; from 14 days on in whole weeks ("in 2 weeks").
- */
-export function relativeDays(date: string, now: DateTime, tz: string): string {
-  // Both as calendar dates (the viewer's today, the row's date), compared in UTC: whole days
-  // whatever daylight saving does to the viewer's zone.
-  const today = DateTime.fromISO(now.setZone(tz).toISODate()!, { zone: 'utc' });
-  const day = DateTime.fromISO(date, { zone: 'utc' }).startOf('day');
-  return Math.abs(day.diff(today, 'days').days) >= 14
-    ? day.toRelative({ ...EN, base: today, unit: 'weeks' })!
-    : day.toRelativeCalendar({ ...EN, base: today, unit: 'days' })!;
-}
+const DAY_MS = 86_400_000;
 
 /** When a milestone is, for a viewer: local time, UTC and relative (instants); dates (all-day rows). */
 export function describeTiming(t: Timing, now: DateTime, tz: string): string {
   if (t.type === 'instant') {
-    const at = DateTime.fromISO(t.at, { zone: 'utc' });
-    const local = formatLocal(at, tz);
-    const utc = formatUtc(at);
-    return tz === 'UTC' || tz === 'Etc/UTC'
-      ? `${utc} · _${relative(at, now)}_`
-      : `${local} · ${utc} · _${relative(at, now)}_`;
+    const ms = instantMs(t.at);
+    return `${exactText(ms, tz)} · _${relativeText(ms, now)}_`;
   }
   if (t.type === 'day') return `${formatDate(t.date)} (all day) · _${relativeDays(t.date, now, tz)}_`;
   // A span is ahead (counted to its first day), under way (until its last day) or over.
-  const today = now.setZone(tz).toISODate()!;
+  const today = viewerToday(now, tz);
   const phase =
     today < t.start
       ? relativeDays(t.start, now, tz)
       : today <= t.end
-        ? `under way, until ${DateTime.fromISO(t.end, { zone: 'utc' }).toFormat('ccc d LLL')}`
+        ? `under way, until ${shortDay(t.end)}`
         : `ended ${relativeDays(t.end, now, tz)}`;
   return `${formatSpan(t.start, t.end)} · _${phase}_`;
 }
@@ -106,10 +74,12 @@ export interface DueDay {
 export function dueDayOf(m: Milestone): DueDay | undefined {
   if (m.dueDay) return m.dueDay;
   if (m.timing.type !== 'instant' || !m.when || !/\(aoe\)/i.test(m.when)) return undefined;
-  const at = DateTime.fromISO(m.timing.at, { zone: 'utc' });
+  const ms = instantMs(m.timing.at);
   // Only when the UTC time is the end of an AoE day (12:00 UTC); otherwise the page disagrees with itself.
-  if (at.hour !== 12 || at.minute !== 0) return undefined;
-  return { date: at.minus({ days: 1 }).toISODate()!, zone: 'AoE', time: '24:00' };
+  if (!Number.isFinite(ms) || Math.floor((((ms % DAY_MS) + DAY_MS) % DAY_MS) / 60_000) !== 12 * 60)
+    return undefined;
+  const day = utcWallClock(ms - DAY_MS);
+  return { date: wallDate(day), zone: 'AoE', time: '24:00' };
 }
 
 /** "end of Fri 10 Jul 2026 AoE", or "Fri 10 Jul 2026, 18:00 Europe/Berlin" for another policy. */
@@ -127,10 +97,8 @@ export function dueDayText(d: DueDay): string {
 export function describeWhen(m: Milestone, now: DateTime, tz: string): string {
   const day = dueDayOf(m);
   if (!day || m.timing.type !== 'instant') return describeTiming(m.timing, now, tz);
-  const at = DateTime.fromISO(m.timing.at, { zone: 'utc' });
-  const utc = formatUtc(at);
-  const exact = tz === 'UTC' || tz === 'Etc/UTC' ? utc : `${formatLocal(at, tz)} · ${utc}`;
-  return `${dueDayText(day)} (${exact}) · _${relative(at, now)}_`;
+  const ms = instantMs(m.timing.at);
+  return `${dueDayText(day)} (${exactText(ms, tz)}) · _${relativeText(ms, now)}_`;
 }
 
 /** An instant as Slack's date token: each reader sees their own zone; the fallback names `zone`. */
@@ -141,7 +109,7 @@ export function instantToken(at: DateTime, zone = 'UTC'): string {
 
 /** Plain description for channel posts and changes (no relative part): instants as date tokens. */
 export function timingText(t: Timing, zone = 'UTC'): string {
-  if (t.type === 'instant') return instantToken(DateTime.fromISO(t.at, { zone: 'utc' }), zone);
+  if (t.type === 'instant') return instantToken(DateTime.fromMillis(instantMs(t.at), { zone: 'utc' }), zone);
   if (t.type === 'day') return formatDate(t.date);
   return formatSpan(t.start, t.end);
 }
@@ -159,7 +127,7 @@ export function postWhen(m: Milestone, zone = 'UTC', allDayZone = 'UTC'): string
 }
 
 export function isPast(m: Milestone, now: DateTime, allDayZone: string): boolean {
-  return timingBounds(m.timing, allDayZone).end <= now;
+  return timingBounds(m.timing, allDayZone).endMs <= now.toMillis();
 }
 
 /** "v1.37, week 10, Branch Manager"; in posts, with `mentions`, a mapped Who is its group's mention. */
@@ -221,14 +189,14 @@ export function syncFooter(stored: StoredSchedule, now: DateTime, tz: string): s
     '`/schedule 1.XX` a cycle · `/schedule 1.XX all` its whole timeline · `/schedule patches` · `/schedule help`',
   ];
   if (stored.lastSyncAt) {
-    const at = DateTime.fromISO(stored.lastSyncAt, { zone: 'utc' });
-    parts.push(`Last synced ${formatLocal(at, tz)} (${relative(at, now)})`);
+    const at = instantMs(stored.lastSyncAt);
+    parts.push(`Last synced ${localText(at, tz)} (${relativeText(at, now)})`);
   } else parts.push('Never synced');
   for (const s of stored.sources)
     if (s.error) {
-      const at = s.syncedAt ? DateTime.fromISO(s.syncedAt, { zone: 'utc' }) : undefined;
+      const at = s.syncedAt ? instantMs(s.syncedAt) : undefined;
       parts.push(
-        `:warning: ${escapeMrkdwn(s.label)}: ${escapeMrkdwn(clip(s.error, 200))}${at ? `. Shown: the data imported ${formatLocal(at, tz)} (${relative(at, now)}).` : ''}`,
+        `:warning: ${escapeMrkdwn(s.label)}: ${escapeMrkdwn(clip(s.error, 200))}${at !== undefined ? `. Shown: the data imported ${localText(at, tz)} (${relativeText(at, now)}).` : ''}`,
       );
     }
   return parts.join('\n');
@@ -269,8 +237,16 @@ export interface ReminderTextOptions {
 /** A configured lead as said: '7d' is "in 7 days", '90m' "in 90 minutes" (luxon's `Duration#toHuman`). */
 function leadPhrase(lead: string): string {
   if (lead === 'now') return 'now';
-  return `in ${leadDuration(lead).reconfigure(EN).toHuman({ useGrouping: false })}`;
+  let phrase = leadPhrases.get(lead);
+  if (phrase === undefined) {
+    phrase = `in ${leadDuration(lead).reconfigure(EN).toHuman({ useGrouping: false })}`;
+    // leads come from relbot.yaml (a handful); the bound only guards against anything else
+    if (leadPhrases.size >= 256) leadPhrases.clear();
+    leadPhrases.set(lead, phrase);
+  }
+  return phrase;
 }
+const leadPhrases = new Map<string, string>();
 
 /** Why a reminder is late, with the real gap: one sentence per thought. */
 function lateNote(r: PlannedReminder, opts: ReminderTextOptions): string {

@@ -12,11 +12,13 @@ import {
   formatDate,
   isPast,
   milestoneLine,
+  monthYear,
   packLines,
   problemLines,
   relativeDays,
   rowCount as rowsText,
   syncFooter,
+  viewerToday,
 } from './render';
 import type { SyncReport } from './sync';
 
@@ -110,25 +112,42 @@ export function syncView(report: SyncReport): Message {
   return sectionMessage(`*Schedule sync*\n${lines.join('\n')}\n${changes}`);
 }
 
+/** A cycle's first start and last end (epoch ms), computed once per cycle object and zone. */
+const cycleSpans = new WeakMap<CycleDoc, Map<string, { start: number; end: number }>>();
+
+function cycleSpan(c: CycleDoc, allDayZone: string): { start: number; end: number } {
+  let perZone = cycleSpans.get(c);
+  const hit = perZone?.get(allDayZone);
+  if (hit) return hit;
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const m of c.milestones) {
+    const b = timingBounds(m.timing, allDayZone);
+    if (b.startMs < start) start = b.startMs;
+    if (b.endMs > end) end = b.endMs;
+  }
+  const span = { start, end };
+  if (!perZone) {
+    perZone = new Map();
+    cycleSpans.set(c, perZone);
+  }
+  perZone.set(allDayZone, span);
+  return span;
+}
+
 /** Cycle whose first..last milestone spans `now`; else the next one to start; else the latest. */
 export function pickCurrentCycle(
   cycles: CycleDoc[],
   now: DateTime,
   allDayZone: string,
 ): CycleDoc | undefined {
+  const at = now.toMillis();
   const spans = cycles
     .filter((c) => c.milestones.length)
-    .map((c) => {
-      const bounds = c.milestones.map((m) => timingBounds(m.timing, allDayZone));
-      const start = DateTime.min(...bounds.map((b) => b.start))!;
-      const end = DateTime.max(...bounds.map((b) => b.end))!;
-      return { c, start, end };
-    })
-    .sort((a, b) => a.start.toMillis() - b.start.toMillis());
+    .map((c) => ({ c, ...cycleSpan(c, allDayZone) }))
+    .sort((a, b) => a.start - b.start);
   return (
-    spans.find((s) => s.start <= now && now < s.end)?.c ??
-    spans.find((s) => s.start > now)?.c ??
-    spans.at(-1)?.c
+    spans.find((s) => s.start <= at && at < s.end)?.c ?? spans.find((s) => s.start > at)?.c ?? spans.at(-1)?.c
   );
 }
 
@@ -143,27 +162,41 @@ function nothingAhead(ctx: ViewContext, what: string): string {
 const byStart =
   (allDayZone: string) =>
   (a: Milestone, b: Milestone): number =>
-    timingBounds(a.timing, allDayZone).start.toMillis() - timingBounds(b.timing, allDayZone).start.toMillis();
+    timingBounds(a.timing, allDayZone).startMs - timingBounds(b.timing, allDayZone).startMs;
 
 /** The week of a cycle `now` is in (1 = its first week), from its first milestone. */
 function cycleWeek(cycle: CycleDoc, now: DateTime, allDayZone: string): { week: number; start: DateTime } {
-  const start = DateTime.min(...cycle.milestones.map((m) => timingBounds(m.timing, allDayZone).start))!;
+  const first = cycleSpan(cycle, allDayZone).start;
+  const start = cycle.milestones
+    .map((m) => timingBounds(m.timing, allDayZone).start)
+    .find((d) => d.toMillis() === first)!;
   return { week: Math.floor(now.diff(start, 'days').days / 7) + 1, start };
 }
 
+/** The milestone a schedule.yaml cherry-pick deadline is said as (kept: its instant is computed once). */
+const deadlineMilestones = new Map<string, { m: Milestone; at: number }>();
+
 /** A cherry-pick deadline of schedule.yaml, said as everywhere else (`describeWhen`). */
 function deadlineWhen(ctx: ViewContext, date: string): { text: string; passed: boolean } {
-  const at = cutoffInstant(date, ctx.cutoff);
-  const m: Milestone = {
-    id: `deadline/${date}`,
-    source: 'patches',
-    name: '',
-    timing: { type: 'instant', at: at.toISO()! },
-    bold: false,
-    kinds: ['cherryPickDeadline'],
-    dueDay: { date, zone: ctx.cutoff.zone, time: ctx.cutoff.time },
-  };
-  return { text: describeWhen(m, ctx.now, ctx.tz), passed: at <= ctx.now };
+  const key = `${date}|${ctx.cutoff.zone}|${ctx.cutoff.time}`;
+  let d = deadlineMilestones.get(key);
+  if (!d) {
+    const at = cutoffInstant(date, ctx.cutoff);
+    const m: Milestone = {
+      id: `deadline/${date}`,
+      source: 'patches',
+      name: '',
+      timing: { type: 'instant', at: at.toISO()! },
+      bold: false,
+      kinds: ['cherryPickDeadline'],
+      dueDay: { date, zone: ctx.cutoff.zone, time: ctx.cutoff.time },
+    };
+    // a few dozen dates a schedule; the bound only guards against anything else
+    if (deadlineMilestones.size >= 512) deadlineMilestones.clear();
+    d = { m, at: at.toMillis() };
+    deadlineMilestones.set(key, d);
+  }
+  return { text: describeWhen(d.m, ctx.now, ctx.tz), passed: d.at <= ctx.now.toMillis() };
 }
 
 /** `/schedule`: what is next. */
@@ -291,14 +324,14 @@ export function patchesView(ctx: ViewContext): Message {
   const footer = syncFooter(ctx.stored, now, tz);
   const doc = ctx.stored.patches;
   if (!doc) return view('*Patch releases*', [section('No patch schedule stored yet.')], footer);
-  const today = now.setZone(tz).toISODate()!;
+  const today = viewerToday(now, tz);
   const supported = doc.schedules
     .filter((s) => !s.endOfLifeDate || s.endOfLifeDate >= today)
     .sort((a, b) => compareVersions(b.release, a.release));
   const slotsByTarget = doc.upcoming
     .filter((u) => u.targetDate)
     .sort((a, b) => a.targetDate!.localeCompare(b.targetDate!));
-  const monthOf = (date: string) => DateTime.fromISO(date, { zone: 'utc' }).toFormat('LLLL yyyy');
+  const monthOf = monthYear;
   const deadlineText = (date: string | undefined) => {
     if (!date) return 'no cherry-pick deadline';
     const d = deadlineWhen(ctx, date);

@@ -5,7 +5,7 @@ import type { Logger } from '../log';
 import { MAX_COMMAND_TEXT, tokenize } from './args';
 import { context, type Message, section } from './blocks';
 import { escapeEntities } from './escape';
-import { WorkQueueBusy } from './work';
+import { nextTurn, WorkQueueBusy } from './work';
 
 export { UserError };
 
@@ -158,6 +158,8 @@ export function registerCommand(app: App, deps: Deps, spec: CommandSpec): void {
         const reply = await runHandler(sub, ctx, spec, deps);
         count(reply?.isError ? 'error' : 'ok');
         if (reply && (reply.text || reply.blocks)) {
+          // rendering and sending (serialising a 10 kB answer) in two turns of the loop, not one
+          await nextTurn();
           await respond({ ...(wire(reply) as RespondArguments), replace_original: false }).catch((err) =>
             deps.log.error({ err, command: spec.command }, 'could not deliver a command answer'),
           );

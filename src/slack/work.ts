@@ -11,6 +11,9 @@ export class WorkQueueBusy extends Error {
   }
 }
 
+/** A promise that settles on the event loop's next turn, after the I/O that is waiting now. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export class WorkQueue {
   private readonly queue: PQueue;
 
@@ -25,10 +28,18 @@ export class WorkQueue {
     return this.queue.size + this.queue.pending;
   }
 
-  /** Runs `fn` when a slot is free; rejects with WorkQueueBusy at once when the queue is full. */
+  /**
+   * Runs `fn` when a slot is free; rejects with WorkQueueBusy at once when the queue is full. Each
+   * piece of work starts on a later turn of the event loop (`nextTurn`), never in the same turn as
+   * the ack before it nor as the work that finished before it: requests that arrived meanwhile are
+   * read and acked first, so rendering one answer does not delay other people's acks.
+   */
   run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.waiting >= this.maxWaiting) return Promise.reject(new WorkQueueBusy(this.maxWaiting));
-    return this.queue.add(fn) as Promise<T>;
+    return this.queue.add(async () => {
+      await nextTurn();
+      return fn();
+    }) as Promise<T>;
   }
 
   onIdle(): Promise<void> {

@@ -10,6 +10,7 @@ import { m009_charts } from './009_charts';
 import { m010_cherrypick_freezes } from './010_cherrypick_freezes';
 import { m011_cherrypick_ready } from './011_cherrypick_ready';
 import { m012_shadow_write_back } from './012_shadow_write_back';
+import { m013_cherrypick_branch_index } from './013_cherrypick_branch_index';
 
 import type { Migration } from './types';
 
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   m010_cherrypick_freezes,
   m011_cherrypick_ready,
   m012_shadow_write_back,
+  m013_cherrypick_branch_index,
 ];
