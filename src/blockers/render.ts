@@ -261,7 +261,8 @@ function textLength(b: SectionBlock | ContextBlock): number {
 }
 
 interface Line {
-  text: string;
+  /** The line's text, made only when the budget reaches it (a milestone can have thousands of items). */
+  text: () => string;
   item?: ClassifiedItem;
   /** The item's group (its first SIG; '' = no SIG). */
   group?: string;
@@ -288,14 +289,15 @@ function fillSections(
     if (tracked.items.length === 0) continue;
     const url = sectionSearchUrl(tracked.id, repos, summary.milestone, labels, sig);
     const lines: Line[] = [
-      { text: `*${tracked.title}* (${tracked.items.length}) · ${link(url, 'on GitHub')}` },
+      { text: () => `*${tracked.title}* (${tracked.items.length}) · ${link(url, 'on GitHub')}` },
     ];
     for (const group of groupBySig(tracked.items)) {
       if (!sig)
         lines.push({
-          text: `*${group.sig ? `sig/${escapeMrkdwn(group.sig)}` : 'no SIG'}* (${group.items.length})`,
+          text: () => `*${group.sig ? `sig/${escapeMrkdwn(group.sig)}` : 'no SIG'}* (${group.items.length})`,
         });
-      for (const item of group.items) lines.push({ text: itemLine(item, repos), item, group: group.sig });
+      for (const item of group.items)
+        lines.push({ text: () => itemLine(item, repos), item, group: group.sig });
     }
     const shown = new Set<ClassifiedItem>();
     let cur = '';
@@ -308,7 +310,7 @@ function fillSections(
     };
     for (const l of lines) {
       if (full) break;
-      const line = cutMrkdwn(l.text, BUDGET.sectionFill);
+      const line = cutMrkdwn(l.text(), BUDGET.sectionFill);
       const needsNewBlock = !cur || cur.length + 1 + line.length > BUDGET.sectionFill;
       const blocksAfter = used.blocks + out.length + (cur ? 1 : 0) + (needsNewBlock ? 1 : 0);
       const textAfter = text + cur.length + line.length + 1;
