@@ -83,7 +83,7 @@ export interface GithubHourRow {
   perHour: number;
   /** Share of the steady-state requests answered 304 Not Modified. */
   notModifiedShare: number;
-  /** Longest search query discovery sent (characters; GitHub refuses queries over 256). */
+  /** Longest search query sent (characters; GitHub's search documents queries over 256 as not supported). */
   longestSearchQuery: number;
 }
 
@@ -174,7 +174,8 @@ export async function measureGithubPerHour(repoCounts: number[]): Promise<Github
       ];
       const longestSearchQuery = Math.max(
         0,
-        ...measured[0]!.cold.calls
+        ...measured
+          .flatMap((m) => m.cold.calls)
           .filter((c) => c.path.includes('/search/'))
           .map((c) => String(c.query.q ?? '').length),
       );

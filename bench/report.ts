@@ -1,4 +1,4 @@
-import type { LABELS } from './askers';
+import { LABELS } from './askers';
 import type { GithubCostRow, GithubHourRow } from './github-cost';
 import type { GrowthResult } from './growth-run';
 import type { Figures } from './open-loop';
@@ -149,9 +149,7 @@ export function report(r: Results): string {
     '| command | answer bytes | ack p50 | ack p99 | answer p50 | answer p99 | answer p50 bare / relbot (ms) | answered in the ack |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',
   );
-  for (const l of ['overall', ...(r.points[0] ? Object.keys(r.answerBytes) : [])] as Array<
-    (typeof LABELS)[number] | 'overall'
-  >) {
+  for (const l of ['overall', ...LABELS]) {
     const inAck = at50.rounds.map(
       (x) => x.relbot.figures[l]!.inAck / Math.max(1, x.relbot.figures[l]!.requests),
     );
