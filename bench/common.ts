@@ -74,8 +74,29 @@ export const DERIVED_CYCLES = [
   { version: '1.38', from: '1.37', fixture: 'release-1.37-README.md', shiftDays: 16 * 7 },
 ] as const;
 
-export function derivedCycleFiles(): Array<{ repo: string; path: string; ref: string; text: string }> {
-  return DERIVED_CYCLES.map((c) => {
+/**
+ * The cycles of a database with `cycles` release cycles: the five above, then older ones (v1.33,
+ * v1.32, …) derived from v1.34 by moving it back 16 weeks per minor, for the cost-growth figures.
+ */
+export function derivedCycles(
+  cycles = 5,
+): Array<{ version: string; from: string; fixture: string; shiftDays: number }> {
+  const older = Array.from({ length: Math.max(0, cycles - 5) }, (_, k) => ({
+    version: `1.${33 - k}`,
+    from: '1.34',
+    fixture: 'release-1.34-README.md',
+    shiftDays: -16 * 7 * (k + 1),
+  }));
+  return [...DERIVED_CYCLES, ...older];
+}
+
+/** BENCH_CYCLES (default 5): how many cycles the bench's relbot.yaml lists. */
+export const benchCycles = (): number => Number(process.env.BENCH_CYCLES ?? 5);
+
+export function derivedCycleFiles(
+  cycles = 5,
+): Array<{ repo: string; path: string; ref: string; text: string }> {
+  return derivedCycles(cycles).map((c) => {
     const text = deriveCycleReadme(fixture(c.fixture), c.from, c.version, c.shiftDays);
     const original = parseCycleReadme(fixture(c.fixture), { version: c.from });
     const derived = parseCycleReadme(text, { version: c.version });
@@ -103,13 +124,13 @@ export function derivedCycleFiles(): Array<{ repo: string; path: string; ref: st
 
 // ------------------------------------------------------------------------------------- config
 
-/** relbot.yaml of the bench: the seeded workspace, five cycle pages, the patch schedule. */
+/** relbot.yaml of the bench: the seeded workspace, five cycle pages (BENCH_CYCLES), the patch schedule. */
 export function benchRawConfig(): Record<string, unknown> {
   const raw = seedConfig();
   const sources = scheduleSourcesConfig() as { cycles: unknown[] };
   sources.cycles = [
     ...sources.cycles,
-    ...derivedCycleFiles().map((f) => ({ repo: f.repo, path: f.path, ref: f.ref })),
+    ...derivedCycleFiles(benchCycles()).map((f) => ({ repo: f.repo, path: f.path, ref: f.ref })),
   ];
   raw.schedule = { sources };
   raw.blockers = { milestone: 'v1.37' };

@@ -42,7 +42,7 @@ export interface SeedReport {
 }
 
 export const CARD_TS = '1780300000.000100';
-const PICKS = 10_000;
+const DEFAULT_PICKS = 10_000;
 const PENDING = 48;
 const APPROVED_OPEN = 12;
 const PROW_JOBS = [
@@ -65,6 +65,7 @@ const WHAT = [
 export function insertCherrypickHistory(
   db: Db,
   now: DateTime,
+  PICKS = DEFAULT_PICKS,
 ): { picks: number; audit: number; originals: number } {
   const insPick = db.prepare(
     `INSERT INTO cherrypicks (repo, number, snapshot, base, pr_state, pr_created_at, pr_updated_at, state, action,
@@ -82,7 +83,7 @@ export function insertCherrypickHistory(
   let originals = 0;
   db.transaction(() => {
     for (let i = 0; i < PICKS; i++) {
-      const number = 130_000 + i;
+      const number = 140_000 - PICKS + i;
       // Newest numbers are the open ones; history goes back about four years (1.24 onwards).
       const fromEnd = PICKS - 1 - i;
       const pending = fromEnd < PENDING;
@@ -184,7 +185,11 @@ export function insertCherrypickHistory(
   return { picks: PICKS, audit, originals };
 }
 
-export async function seedBenchDb(dbPath: string, emu: EmulatorsReady): Promise<SeedReport> {
+export async function seedBenchDb(
+  dbPath: string,
+  emu: Pick<EmulatorsReady, 'slackApiUrl' | 'githubUrl'>,
+  opts: { picks?: number } = {},
+): Promise<SeedReport> {
   const config = parseConfig(stringify(benchRawConfig()), 'bench relbot.yaml');
   const clock = benchClock();
   const db = openDb(dbPath);
@@ -215,7 +220,7 @@ export async function seedBenchDb(dbPath: string, emu: EmulatorsReady): Promise<
   };
   if (run.status !== 'ok') throw new Error(`schedule-sync failed while seeding: ${run.detail}`);
   const stored = loadSchedule(db, config);
-  const picks = insertCherrypickHistory(db, clock.now());
+  const picks = insertCherrypickHistory(db, clock.now(), opts.picks);
   const apps = seedShadowApplications(relbot.deps, { count: 500 });
   const report: SeedReport = {
     cycles: stored.cycles.map((c) => c.version).sort(),

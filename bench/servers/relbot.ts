@@ -10,6 +10,7 @@ import { AnswerCache, stampFrom } from '../../src/slack/answers';
 import { registerCommand } from '../../src/slack/command';
 import { BOT_TOKEN, benchClock, benchRawConfig, FLOOD_COMMAND, SIGNING_SECRET } from '../common';
 import { announce, memoryRoutes } from './instrument';
+import { profileStatements, sqlRoute } from './sql-profile';
 
 /**
  * relbot as production runs it (createRelbot, HTTP mode, every feature, production outbound queue
@@ -17,6 +18,7 @@ import { announce, memoryRoutes } from './instrument';
  * job runs during a measurement, and the logger is silent (BENCH_LOG_LEVEL to change) so logging
  * is not what is measured. One bench-only addition: `/bench-flood`, a command declared like every
  * other, whose work posts a message through `deps.outbound` (for the memory flood).
+ * BENCH_SQL_PROFILE=1 times every statement (bench/servers/sql-profile.ts; GET /bench/sql).
  * Env: RELBOT_DB, SLACK_API_URL, GITHUB_API_URL.
  */
 
@@ -64,11 +66,11 @@ async function main(): Promise<void> {
   const relbot = createRelbot({
     env,
     config,
-    db: openDb(env.dbPath),
+    db: process.env.BENCH_SQL_PROFILE === '1' ? profileStatements(openDb(env.dbPath)) : openDb(env.dbPath),
     clock: benchClock(),
     log: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
     features: [...features, floodFeature],
-    routes: memoryRoutes(),
+    routes: [...memoryRoutes(), sqlRoute()],
     cron: false,
   });
   // BENCH_ANSWER_CACHE=off: no answer is kept, so every command is rendered after its ack (the
