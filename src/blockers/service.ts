@@ -135,6 +135,34 @@ async function goNoGo(deps: Deps, milestone: string): Promise<GoNoGo | undefined
   });
 }
 
+/**
+ * Reads in flight, per app and milestone: people asking `/blockers` for the same milestone at the
+ * same time share one GitHub read (two searches, spaced 2 s apart by the throttle) instead of
+ * queueing one each behind it. Only in-flight reads are shared; a finished one is never reused, so
+ * every answer is as fresh as a read started after its question.
+ */
+const inFlight = new WeakMap<Deps, Map<string, Promise<ClassifiedItem[]>>>();
+
+async function sharedRead(
+  deps: Deps,
+  milestone: string,
+  count: RequestCount,
+): Promise<{ items: ClassifiedItem[]; first: boolean }> {
+  let reads = inFlight.get(deps);
+  if (!reads) {
+    reads = new Map();
+    inFlight.set(deps, reads);
+  }
+  const key = milestone.toLowerCase();
+  const running = reads.get(key);
+  // Joining a read: its requests are counted (and its snapshot saved) by the asker who started it.
+  if (running) return { items: await running, first: false };
+  const mine = reads;
+  const read = readBlockers(deps, milestone, count).finally(() => mine.delete(key));
+  reads.set(key, read);
+  return { items: await read, first: true };
+}
+
 /** `/blockers [milestone]` and `/blockers sig <name>`. */
 export async function blockerSummary(
   deps: Deps,
@@ -149,8 +177,9 @@ export async function blockerSummary(
   let asOf = now.toISO()!;
   let unavailable: SummaryResult['unavailable'];
   try {
-    items = await readBlockers(deps, opts.milestone, count);
-    store.saveLatest(opts.milestone, asOf, items, total(count));
+    const read = await sharedRead(deps, opts.milestone, count);
+    items = read.items;
+    if (read.first) store.saveLatest(opts.milestone, asOf, items, total(count));
   } catch (err) {
     if (err instanceof MilestoneNotFound) {
       await gng; // settle the testgrid reads before answering

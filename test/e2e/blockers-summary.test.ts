@@ -95,6 +95,18 @@ describe('/blockers over real HTTP against the emulated GitHub', () => {
     expect(searches.every((c) => c.query.per_page === '100')).toBe(true);
   });
 
+  it('five people asking at once share one GitHub read, and each gets the whole answer', async () => {
+    clock.advance({ minutes: 1 }); // past the answer cache's minute
+    gh.clearCalls();
+    const askers = [people.member, people.lead, people.approver, people.docsLead, people.branchLead];
+    const answers = await Promise.all(
+      askers.map(async (p) => allText((await h.driver.command(p.id, '/blockers', 'v1.37')).body)),
+    );
+    for (const a of answers) expect(a).toContain('*5 blockers* open');
+    // One read: its two searches, not ten.
+    expect(gh.callsTo('GET', '/search/issues')).toHaveLength(2);
+  });
+
   it('ages items with the injected clock: two days later more items are stale', async () => {
     const before = (await ask('v1.37')).match(/:warning: \*stale\*/g)?.length ?? 0;
     clock.advance({ days: 2 }); // the clock only moves forward; later tests use relative ages
