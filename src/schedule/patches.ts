@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { cutoffInstant, parseIsoDate } from './dates';
+import { MONTHS_LONG } from './format';
 import type { EolBranch, EolDoc, Milestone, PatchDoc, PatchEntry } from './model';
 
 /**
@@ -11,21 +12,6 @@ import type { EolBranch, EolDoc, Milestone, PatchDoc, PatchEntry } from './model
  */
 
 export class PatchParseError extends Error {}
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 type Raw = Record<string, unknown>;
 
@@ -201,7 +187,7 @@ export function patchMilestones(doc: PatchDoc, policy: CutoffPolicy): Milestone[
     for (const g of groups) if (!result.has(g.date)) result.set(g.date, `${prefix}/${g.date}`);
     return { groups, result };
   };
-  const monthName = (date: string) => `${MONTH_NAMES[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`;
+  const monthName = (date: string) => `${MONTHS_LONG[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`;
   const list = (g: Group) => [...g.releases].sort((a, b) => compareVersions(b, a));
 
   const dl = ids(deadlines, 'patches/cherry-pick-deadline', (d) => targetFor.get(d) ?? d);
