@@ -7,33 +7,15 @@ import { FreezeStore } from './freeze-store';
 import { hasLabel, type PullSnapshot } from './gates';
 import { noteReadiness } from './ready';
 import { type PrRef, refKey, rowRef } from './refs';
-import { cpConfig, gatesOf, isDryRun, nowIso, storeOf } from './shared';
+import { cpConfig, gatesOf, isDryRun, nowIso, serialised, storeOf } from './shared';
 import type { PickRow } from './store';
 
 /** Each tracked pick's one channel card: stored snapshots in, the card posted once and kept current. */
 
-/** Per-PR serialisation of card posts/updates within this process (one relbot replica). */
-const locks = new WeakMap<Deps, Map<string, Promise<unknown>>>();
-async function withLock<T>(deps: Deps, key: string, fn: () => Promise<T>): Promise<T> {
-  let map = locks.get(deps);
-  if (!map) {
-    map = new Map();
-    locks.set(deps, map);
-  }
-  const prev = map.get(key) ?? Promise.resolve();
-  const next = prev.catch(() => {}).then(fn);
-  map.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (map.get(key) === next) map.delete(key);
-  }
-}
-
 /** Posts the PR's card once, or updates it in place when what it shows changed. */
 export async function refreshCard(deps: Deps, ref: PrRef): Promise<void> {
   const key = refKey(ref);
-  await withLock(deps, key, async () => {
+  await serialised(deps, key, async () => {
     const store = storeOf(deps);
     const row = store.get(ref);
     if (!row) return;

@@ -6,12 +6,12 @@ import { escapeEntities } from '../slack/escape';
 import type { Outcome } from './decisions';
 import { assertReleaseManager, branchArg } from './freeze-args';
 import { cutName, unfreezePreview, unfreezeSummary } from './freeze-blocks';
-import { freezeStoreOf, itemOf, serialised, showOnCard } from './freeze-post';
+import { freezeStoreOf, itemOf, showOnCard } from './freeze-post';
 import type { FreezePr } from './freeze-store';
 import { addLabel, describeGitHubError, fetchPull, postCommentOnce } from './github';
 import { githubName, mayAct, whoCanApprove } from './permissions';
 import { type PrRef, refKey, rowRef } from './refs';
-import { claimsStaleBefore, cpConfig, isDryRun, nowIso } from './shared';
+import { claimsStaleBefore, cpConfig, isDryRun, nowIso, serialised } from './shared';
 
 /**
  * `/cherrypick unfreeze release-1.XX`: after the cut, the label goes back on exactly the PRs the

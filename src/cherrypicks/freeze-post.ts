@@ -7,7 +7,7 @@ import { cutName, type FreezeItem, freezeSummary } from './freeze-blocks';
 import { type FreezePr, FreezeStore } from './freeze-store';
 import { fetchPull } from './github';
 import { type PrRef, prUrl, refKey, rowRef } from './refs';
-import { cpConfig, storeOf } from './shared';
+import { cpConfig, serialised, storeOf } from './shared';
 
 /** What the freeze and the unfreeze share: the ledger, the cards, the channel summary, the answer. */
 
@@ -26,23 +26,6 @@ export async function showOnCard(deps: Deps, ref: PrRef): Promise<void> {
     else await track(deps, await fetchPull(deps.github, ref, cpConfig(deps).titlePrefix));
   } catch (err) {
     deps.log.warn({ err, pr: refKey(ref) }, 'freeze: could not show the freeze on the card');
-  }
-}
-
-/** Per-freeze serialisation of the summary post within this process (one relbot replica). */
-const summaryLocks = new WeakMap<Deps, Map<string, Promise<unknown>>>();
-export async function serialised<T>(deps: Deps, key: string, fn: () => Promise<T>): Promise<T> {
-  let map = summaryLocks.get(deps);
-  if (!map) {
-    map = new Map();
-    summaryLocks.set(deps, map);
-  }
-  const next = (map.get(key) ?? Promise.resolve()).catch(() => {}).then(fn);
-  map.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (map.get(key) === next) map.delete(key);
   }
 }
 

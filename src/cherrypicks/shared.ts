@@ -26,3 +26,24 @@ export const claimsStaleBefore = (deps: Deps) =>
     .minus({ minutes: cpConfig(deps).claimTimeoutMinutes })
     .toUTC()
     .toISO()!;
+
+/**
+ * Runs `fn` after every earlier call with the same key has settled, within this process (one relbot
+ * replica): a card's post and updates, a freeze's summary post. Keys name what they guard
+ * (`refKey(pr)`, `cherrypick-freeze:<id>`), so different things never wait on each other.
+ */
+const locks = new WeakMap<Deps, Map<string, Promise<unknown>>>();
+export async function serialised<T>(deps: Deps, key: string, fn: () => Promise<T>): Promise<T> {
+  let map = locks.get(deps);
+  if (!map) {
+    map = new Map();
+    locks.set(deps, map);
+  }
+  const next = (map.get(key) ?? Promise.resolve()).catch(() => {}).then(fn);
+  map.set(key, next);
+  try {
+    return await next;
+  } finally {
+    if (map.get(key) === next) map.delete(key);
+  }
+}
