@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { homeScheduleBlocks } from '../schedule/api/home';
 import { homeShadowBlocks } from '../shadows/api/home';
 import { cutMrkdwn } from '../slack/blocks';
+import { nextTurn } from '../slack/work';
 import { homeHash, renderHome } from './render';
 import { homeRow, recentOpeners, recordOpen, recordPublish, setNotice } from './store';
 
@@ -88,6 +89,9 @@ export async function refreshHomes(deps: Deps): Promise<string> {
   const since = deps.clock.now().minus({ days: RECENT_DAYS }).toUTC().toISO()!;
   const counts = { published: 0, unchanged: 0, 'too soon': 0, 'not opened': 0, failed: 0 };
   for (const row of recentOpeners(deps.db, since, MAX_REFRESH)) {
+    // One person per turn of the event loop: a render that changed nothing awaits no I/O, so
+    // without this the whole refresh would hold the loop and other people's acks would wait.
+    await nextTurn();
     try {
       counts[await publishHome(deps, row.user, { minIntervalMs: MIN_INTERVAL_MS })]++;
     } catch (err) {
