@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '../../src/log';
-import { type Sandbox, startSandbox } from '../../src/sandbox/run';
+import type { Sandbox } from '../../src/sandbox/run';
 import { CHANNEL, people } from '../../src/sandbox/seed';
 import { CP } from '../../src/sandbox/seed-cherrypicks';
 import { startHarness, textOf } from '../helpers/harness';
+import { startTempSandbox } from '../helpers/sandbox';
 
 /**
  * `/release metrics` through the real app: the local sandbox (emulated Slack and GitHub, a real
@@ -182,22 +179,15 @@ const HAND: Record<string, string> = {
 
 describe('/release metrics in the sandbox', () => {
   let sandbox: Sandbox;
-  let dir: string;
   const ask = (text: string, user: string = people.member.id) =>
     sandbox.ctx.driver!.command(user, '/release', text);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relbot-metrics-'));
-    sandbox = await startSandbox({
-      port: 0,
-      dbPath: join(dir, 'sandbox.db'),
-      log: createLogger({ level: 'silent' }),
-    });
+    sandbox = await startTempSandbox('relbot-metrics-');
   });
 
   afterAll(async () => {
     await sandbox?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('matches a hand count of the seeded history, in the CSV parsed back', async () => {
@@ -311,20 +301,13 @@ describe('/release metrics in the sandbox', () => {
 
 describe('/release metrics follows what happens', () => {
   let sandbox: Sandbox;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relbot-metrics-live-'));
-    sandbox = await startSandbox({
-      port: 0,
-      dbPath: join(dir, 'sandbox.db'),
-      log: createLogger({ level: 'silent' }),
-    });
+    sandbox = await startTempSandbox('relbot-metrics-live-');
   });
 
   afterAll(async () => {
     await sandbox?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('counts an approval made with the card button, in the answer and in the gauges', async () => {

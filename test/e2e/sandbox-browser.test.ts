@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createLogger } from '../../src/log';
-import { type Sandbox, startSandbox } from '../../src/sandbox/run';
+import type { Sandbox } from '../../src/sandbox/run';
 import { people } from '../../src/sandbox/seed';
 import { CP } from '../../src/sandbox/seed-cherrypicks';
 import { launchChromium } from '../helpers/browser';
+import { startTempSandbox } from '../helpers/sandbox';
 
 /**
  * The local sandbox in a real browser (Chromium from npm, driven by playwright-core): a person uses
@@ -18,16 +18,10 @@ describe('local sandbox in headless Chromium', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   let page: Page;
-  let dir: string;
   let nativeDialogs = 0;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relbot-sandbox-'));
-    sandbox = await startSandbox({
-      port: 0,
-      dbPath: join(dir, 'sandbox.db'),
-      log: createLogger({ level: 'silent' }),
-    });
+    sandbox = await startTempSandbox('relbot-sandbox-');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     page.on('dialog', (d) => {
@@ -41,7 +35,6 @@ describe('local sandbox in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await sandbox?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const be = async (userId: string) => {

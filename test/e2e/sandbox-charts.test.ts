@@ -1,27 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '../../src/log';
-import { type Sandbox, startSandbox } from '../../src/sandbox/run';
+import type { Sandbox } from '../../src/sandbox/run';
 import { people } from '../../src/sandbox/seed';
 import { sharedFiles } from '../../src/sandbox/slack/files';
+import { startTempSandbox } from '../helpers/sandbox';
 
 /** The local sandbox shows the charts relbot shares: in the feed's state, as bytes, and links the release page. */
 
 describe('the sandbox and the burndown chart', () => {
   let sandbox: Sandbox;
-  let dir: string;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relbot-sandbox-charts-'));
-    sandbox = await startSandbox({
-      port: 0,
-      dbPath: join(dir, 'sandbox.db'),
-      log: createLogger({ level: 'silent' }),
-    });
+    sandbox = await startTempSandbox('relbot-sandbox-charts-');
   });
   afterAll(async () => {
     await sandbox?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('a day of sandbox time brings a digest with its chart, which the page can show', async () => {

@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../src/log';
-import { type Sandbox, startSandbox } from '../../src/sandbox/run';
+import type { Sandbox } from '../../src/sandbox/run';
 import { people } from '../../src/sandbox/seed';
 import type { SlackDriver } from '../../src/sandbox/slack/driver';
 import type { SlackEmulator } from '../../src/sandbox/slack/server';
 import { ackOf, describeBookChecks, GoldenBook, sentSince } from '../helpers/golden';
 import { startHarness } from '../helpers/harness';
+import { startTempSandbox } from '../helpers/sandbox';
 
 /**
  * Golden messages of `/release metrics`: the answers as the emulated Slack received them from the
@@ -24,20 +22,13 @@ async function record(kind: string, slack: SlackEmulator, driver: SlackDriver, t
 
 describe('/release messages', () => {
   let sandbox: Sandbox;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relbot-golden-metrics-'));
-    sandbox = await startSandbox({
-      port: 0,
-      dbPath: join(dir, 'sandbox.db'),
-      log: createLogger({ level: 'silent' }),
-    });
+    sandbox = await startTempSandbox('relbot-golden-metrics-');
   });
 
   afterAll(async () => {
     await sandbox?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test('the figures, the CSV, help and errors', async () => {
