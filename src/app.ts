@@ -14,6 +14,7 @@ import { boltLogger, createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import { AnswerCache, stampFrom } from './slack/answers';
 import { Directory } from './slack/directory';
+import { SlackFiles } from './slack/files';
 import { type InteractionRegistry, recordingApp, unhandledInteractionGuard } from './slack/guard';
 import { type OutboundOptions, OutboundQueue } from './slack/outbound';
 import { Outbox } from './slack/outbox';
@@ -158,6 +159,7 @@ export function createRelbot(opts: RelbotOptions): Relbot {
     slack: app.client,
     outbound,
     outbox: new Outbox(db, outbound, app.client, clock, log),
+    files: new SlackFiles({ db, clock, log, token: env.slackBotToken ?? '', apiUrl: env.slackApiUrl }),
     work: new WorkQueue(opts.work?.concurrency, opts.work?.maxWaiting),
     directory: new Directory(app.client, clock, config.people),
     answers: new AnswerCache(stampFrom(db, clock)),

@@ -7,6 +7,7 @@ import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import type { AnswerCache } from './slack/answers';
 import type { Directory } from './slack/directory';
+import type { SlackFiles } from './slack/files';
 import type { OutboundQueue } from './slack/outbound';
 import type { Outbox } from './slack/outbox';
 import type { WorkQueue } from './slack/work';
@@ -27,6 +28,8 @@ export interface Deps {
   work: WorkQueue;
   /** Exactly-once posts keyed in SQLite. */
   outbox: Outbox;
+  /** Exactly-once file uploads (Slack's three-step upload), keyed in SQLite. */
+  files: SlackFiles;
   directory: Directory;
   /** Answers rendered this minute, reused in the ack while their data is unchanged. */
   answers: AnswerCache;

@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { UserError } from '../errors';
 import { cycleTimeline } from '../schedule/api/chart';
 import { escapeEntities } from '../slack/escape';
-import { SlackFileError, SlackFiles, SlackUnavailable } from '../slack/files';
+import { SlackFileError, SlackUnavailable } from '../slack/files';
 import { type Burndown, burndown, type ChartMarker, type StackBy } from './chart';
 import { ChartBusy, renderChart } from './chart-render';
 import { BlockerHistory } from './history';
@@ -57,16 +57,6 @@ export async function burndownSvg(deps: Deps, chart: Burndown): Promise<string> 
   return out.svg;
 }
 
-export function slackFiles(deps: Deps): SlackFiles {
-  return new SlackFiles({
-    db: deps.db,
-    clock: deps.clock,
-    log: deps.log,
-    token: deps.env.slackBotToken ?? '',
-    apiUrl: deps.env.slackApiUrl,
-  });
-}
-
 export interface ShareOutcome {
   outcome: 'shared' | 'already' | 'render_failed' | 'upload_failed';
   fileId?: string;
@@ -117,7 +107,7 @@ export async function shareChart(
     comment: (chart: Burndown) => string;
   },
 ): Promise<ShareOutcome> {
-  const files = slackFiles(deps);
+  const files = deps.files;
   const chart = burndownOf(deps, opts.milestone, opts.by);
   const count = (outcome: ShareOutcome['outcome']) =>
     chartMetrics(deps.metrics.registry).inc({ trigger: opts.trigger, outcome });
