@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps';
 import { UserError } from '../errors';
-import { nextCherryPickDeadline } from '../schedule/api';
+import { nextPatchCut } from '../schedule/api';
 import type { Message } from '../slack/blocks';
 import { escapeEntities } from '../slack/escape';
 import { when } from './blocks';
@@ -96,9 +96,8 @@ export async function checkBranch(
 /**
  * The patch release the next cut makes, from the schedule feature (null when it names none). A
  * freeze happens between a release's cherry-pick deadline and its target date, when
- * `nextCherryPickDeadline` (the next deadline not yet passed) already names the release after. So
- * the schedule is asked as of each of the three weeks before now, and the release with the earliest
- * target day not yet over wins.
+ * `nextCherryPickDeadline` (the next deadline not yet passed) already names the release after; the
+ * schedule's `nextPatchCut` answers with the release whose target day is not over yet.
  */
 export function nextRelease(deps: Deps, branch: string): string | null {
   return nextCut(deps, branch)?.release ?? null;
@@ -109,21 +108,11 @@ export function nextCut(
   deps: Deps,
   branch: string,
 ): { release: string; deadline: DateTime; target: DateTime } | undefined {
-  const now = deps.clock.now();
-  let best: { release: string; deadline: DateTime; target: DateTime } | undefined;
   try {
-    for (let days = 0; days <= 21; days++) {
-      const at = now.minus({ days });
-      const d = nextCherryPickDeadline({ ...deps, clock: { now: () => at } }, branch);
-      if (!d) continue;
-      const target = d.targetDate ?? d.deadline;
-      if (target.toUTC().endOf('day') < now) continue; // cut already
-      if (!best || target < best.target) best = { release: d.release, deadline: d.deadline, target };
-    }
+    return nextPatchCut(deps, branch);
   } catch {
     return undefined;
   }
-  return best;
 }
 
 /** `/cherrypick freeze release-1.XX`: the preview (ephemeral), or a UserError that changes nothing. */

@@ -27,16 +27,21 @@ function bumpPatch(release: string, by: number): string {
   return `${parts[0]}.${parts[1]}.${Number(parts[2]) + by}`;
 }
 
-/** The next cherry-pick deadline for a release branch such as `release-1.36`, if known. */
-export function nextCherryPickDeadline(deps: Deps, branch: string): CherryPickDeadline | undefined {
+/**
+ * The patch releases of a release branch such as `release-1.36` that the stored schedule names, in
+ * order (`next`, then the monthly slots after it), each with its cut-off instant; and the branch's
+ * end of life. Read once per question.
+ */
+function patchCuts(
+  deps: Deps,
+  branch: string,
+): { minor: string; endOfLife?: DateTime; cuts: CherryPickDeadline[] } | undefined {
   const minor = /^(?:release-)?v?(\d+\.\d+)$/.exec(branch.trim())?.[1];
   if (!minor) return undefined;
   const stored = loadSchedule(deps.db, deps.config);
   const schedule = stored.patches?.schedules.find((s) => s.release === minor);
   if (!schedule) return undefined;
-  const now = deps.clock.now();
   const policy = deps.config.schedule.cherryPickCutoff;
-  if (schedule.endOfLifeDate && cutoffInstant(schedule.endOfLifeDate, policy) < now) return undefined;
   const candidates: { entry: PatchEntry; release: string }[] = [];
   const next = schedule.next;
   if (next?.release) candidates.push({ entry: next, release: next.release });
@@ -48,20 +53,64 @@ export function nextCherryPickDeadline(deps: Deps, branch: string): CherryPickDe
     let i = 1;
     for (const u of after) candidates.push({ entry: u, release: bumpPatch(next.release, i++) });
   }
-  for (const c of candidates) {
-    if (!c.entry.cherryPickDeadline) continue;
-    const deadline = cutoffInstant(c.entry.cherryPickDeadline, policy);
-    if (deadline < now) continue;
-    return {
-      minor,
-      release: c.release,
-      deadline,
-      ...(c.entry.targetDate
-        ? { targetDate: cutoffInstant(c.entry.targetDate, { zone: 'UTC', time: '00:00' }) }
-        : {}),
-    };
+  const cuts = candidates.flatMap((c): CherryPickDeadline[] =>
+    c.entry.cherryPickDeadline
+      ? [
+          {
+            minor,
+            release: c.release,
+            deadline: cutoffInstant(c.entry.cherryPickDeadline, policy),
+            ...(c.entry.targetDate
+              ? { targetDate: cutoffInstant(c.entry.targetDate, { zone: 'UTC', time: '00:00' }) }
+              : {}),
+          },
+        ]
+      : [],
+  );
+  return {
+    minor,
+    ...(schedule.endOfLifeDate ? { endOfLife: cutoffInstant(schedule.endOfLifeDate, policy) } : {}),
+    cuts,
+  };
+}
+
+/** The first cut whose deadline is at or after `from`, unless the branch reached its end of life before `from`. */
+function firstCutFrom(
+  p: NonNullable<ReturnType<typeof patchCuts>>,
+  from: DateTime,
+): CherryPickDeadline | undefined {
+  if (p.endOfLife && p.endOfLife < from) return undefined;
+  return p.cuts.find((c) => c.deadline >= from);
+}
+
+/** The next cherry-pick deadline for a release branch such as `release-1.36`, if known. */
+export function nextCherryPickDeadline(deps: Deps, branch: string): CherryPickDeadline | undefined {
+  const p = patchCuts(deps, branch);
+  return p && firstCutFrom(p, deps.clock.now());
+}
+
+/**
+ * The patch release the branch's next cut makes: its cherry-pick deadline may have passed already
+ * (a freeze happens between a release's deadline and its target day). Of the releases that were
+ * next at some day of the last `lookbackDays`, the one with the earliest target day not yet over.
+ */
+export function nextPatchCut(
+  deps: Deps,
+  branch: string,
+  lookbackDays = 21,
+): { release: string; deadline: DateTime; target: DateTime } | undefined {
+  const p = patchCuts(deps, branch);
+  if (!p) return undefined;
+  const now = deps.clock.now();
+  let best: { release: string; deadline: DateTime; target: DateTime } | undefined;
+  for (let days = 0; days <= lookbackDays; days++) {
+    const d = firstCutFrom(p, now.minus({ days }));
+    if (!d) continue;
+    const target = d.targetDate ?? d.deadline;
+    if (target.toUTC().endOf('day') < now) continue; // cut already
+    if (!best || target < best.target) best = { release: d.release, deadline: d.deadline, target };
   }
-  return undefined;
+  return best;
 }
 
 /** The current release cycle, e.g. { version: '1.37', milestone: 'v1.37' }, if known. */
