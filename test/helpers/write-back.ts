@@ -131,3 +131,14 @@ export function buttonValue(on: Answer, actionId: string): string | undefined {
 /** Requests that write (anything but GET/HEAD) the emulated GitHub got so far. */
 export const writes = (h: Harness) =>
   h.github.calls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD').length;
+
+/**
+ * Upstream's v1.37 roster with one shadow (Ryota) taken out, their cell keeping its width, so that
+ * publishing the real v1.37 team has exactly one change to make. Returns the file it set.
+ */
+export function seedUpstream137WithoutRyota(h: Harness): string {
+  const ryota = ', Ryota Sawada ([@rytswd](https://github.com/rytswd) / Slack: `@Ryota`)';
+  const upstream = fixture('release-team-1.37.md').replace(`${ryota} `, ' '.repeat(ryota.length + 1));
+  h.github.setFile('kubernetes', 'sig-release', 'releases/release-1.37/release-team.md', upstream, 'master');
+  return upstream;
+}
