@@ -1,6 +1,6 @@
 // The GitHub emulator's git plumbing: branches (refs) over commits, contents create/update, forks and pull request create/update.
 import { type GhModel, isoSeconds, normPath, repoKey, sameLogin, sha1 } from './model';
-import { type Ctx, DOCS, notFound, type Reply, validationFailed } from './reply';
+import { type Ctx, customValidation, DOCS, notFound, type Reply, validationFailed } from './reply';
 
 /**
  * Branch contents live in the model's `files` (`owner/repo@branch:path`, what `setFile` seeds and
@@ -336,38 +336,10 @@ function createPull(g: GitState, m: GhModel, ctx: Ctx, p: string[]): Reply {
     );
   });
   if (existing)
-    return {
-      status: 422,
-      json: {
-        message: 'Validation Failed',
-        errors: [
-          {
-            resource: 'PullRequest',
-            code: 'custom',
-            message: `A pull request already exists for ${head.owner}:${head.branch}.`,
-          },
-        ],
-        documentation_url: DOCS,
-        status: '422',
-      },
-    };
+    return customValidation('PullRequest', `A pull request already exists for ${head.owner}:${head.branch}.`);
   const headFiles = g.commits.get(headSha)!.files;
   if (sameFiles(headFiles, g.commits.get(baseSha)!.files))
-    return {
-      status: 422,
-      json: {
-        message: 'Validation Failed',
-        errors: [
-          {
-            resource: 'PullRequest',
-            code: 'custom',
-            message: `No commits between ${b.base} and ${head.owner}:${head.branch}`,
-          },
-        ],
-        documentation_url: DOCS,
-        status: '422',
-      },
-    };
+    return customValidation('PullRequest', `No commits between ${b.base} and ${head.owner}:${head.branch}`);
   const number = Math.max(0, ...m.issuesOf(owner, repo).map((i) => i.number)) + 1;
   m.addPull({
     owner,

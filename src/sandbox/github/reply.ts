@@ -60,6 +60,17 @@ export const validationFailed = (resource: string, field: string, code: string, 
   },
 });
 
+/** GitHub's 422 for a rule that is not about one field (`code: custom`), e.g. "A pull request already exists". */
+export const customValidation = (resource: string, message: string): Reply => ({
+  status: 422,
+  json: {
+    message: 'Validation Failed',
+    errors: [{ resource, code: 'custom', message }],
+    documentation_url: DOCS,
+    status: '422',
+  },
+});
+
 /** Slice a list by per_page/page and build the Link header from the request's own origin. */
 export function paginate<T>(
   ctx: Pick<Ctx, 'query' | 'origin' | 'pathname'>,
